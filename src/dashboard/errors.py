@@ -1,0 +1,21 @@
+"""The one exception type users see: ``DatasetError``, with what is wrong, where and what to do."""
+
+from __future__ import annotations
+
+
+class DatasetError(ValueError):
+    """A dataset (or reference file) could not be read or understood.
+
+    ``str(err)`` is a complete sentence for the user: what is wrong, where (file, line or
+    column) and what to do about it. ``where`` and ``hint`` are also kept separately so a UI can
+    lay them out.
+    """
+
+    def __init__(self, problem: str, *, where: str = "", hint: str = "") -> None:
+        self.problem = problem
+        self.where = where
+        self.hint = hint
+        parts = [f"{where}: {problem}" if where else problem]
+        if hint:
+            parts.append(hint)
+        super().__init__(" ".join(p.rstrip(".") + "." for p in parts))

@@ -1,0 +1,29 @@
+"""``LoadReport``: what loading a dataset did (rows read, kept, dropped and why)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class LoadReport:
+    """Counts and notes from one ``load_statements`` call, shown on the Data page and by the CLI."""
+
+    source: str = ""
+    format: str = ""
+    rows_read: int = 0
+    rows_kept: int = 0
+    duplicates: int = 0
+    empty_text: int = 0
+    undated: int = 0
+    unparsed_dates: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # our column -> column in the file
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for people: ``"24 read, 24 kept, 0 duplicates dropped, 0 undated"``."""
+        return (
+            f"{self.rows_read:,} read, {self.rows_kept:,} kept, "
+            f"{self.duplicates:,} duplicates dropped, {self.empty_text:,} without text dropped, "
+            f"{self.undated:,} undated ({self.unparsed_dates:,} with a date that could not be read)"
+        )
