@@ -17,5 +17,5 @@ class DatasetError(ValueError):
         self.hint = hint
         parts = [f"{where}: {problem}" if where else problem]
         if hint:
-            parts.append(hint)
+            parts.append(hint[:1].upper() + hint[1:])
         super().__init__(" ".join(p.rstrip(".") + "." for p in parts))

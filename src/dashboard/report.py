@@ -18,6 +18,7 @@ class LoadReport:
     undated: int = 0
     unparsed_dates: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # our column -> column in the file
+    encoding: str = ""  # text formats only: how the bytes were decoded ("utf-8", "cp1252", ...)
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
