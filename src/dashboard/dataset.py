@@ -89,7 +89,7 @@ def read_enriched(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             df = pd.read_parquet(path)
         else:
-            df = pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+            df = pd.read_json(path, lines=True, dtype=False)
     except (OSError, ValueError) as err:
         raise DatasetError(
             f"could not read the enriched file ({err})",

@@ -1,0 +1,161 @@
+"""World map page: where the filtered statements come from, or which countries they talk about.
+
+A choropleth by party home country (default) or by countries mentioned, for all years, one year
+or animated by year; a sortable country table beside it; clicking a country on the map, picking a
+row in the table or choosing it in the box below lists its statements. The map draws offline
+from the base map in ``static/topojson/`` (``mapdata.plotly_config``). Downloads: the country
+table as CSV (under the map) and as GeoJSON with Natural Earth geometries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import mapdata
+from dashboard.export import download_name
+from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+
+MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
+METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
+ALL_YEARS = "All years"
+TABLE_COLUMNS = {
+    "country": st.column_config.TextColumn("Country"),
+    "statements": st.column_config.NumberColumn("Statements", format="localized"),
+    "parties": st.column_config.NumberColumn("Parties", format="localized"),
+    "top_parties": st.column_config.TextColumn("Most active parties"),
+    "top_topic": st.column_config.TextColumn("Top topic"),
+    "region": st.column_config.TextColumn("Region"),
+    "iso3": st.column_config.TextColumn("ISO-3"),
+}
+
+
+def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int | None, bool]:
+    """Mode, colour metric, year (None = all) and whether to animate, from the widgets."""
+    left, middle, right = st.columns([2, 1, 3], vertical_alignment="bottom")
+    mode = left.radio(
+        "Countries", mapdata.MAP_MODES, format_func=MODE_LABELS.get, horizontal=True, key="map_mode"
+    )
+    metric = middle.radio(
+        "Shade by",
+        mapdata.METRICS,
+        format_func=METRIC_LABELS.get,
+        horizontal=True,
+        key="map_metric",
+    )
+    with right:
+        animate = st.toggle(
+            "Animate by year", key="map_animate", disabled=len(years) < 2, help="Play year by year"
+        )
+        options: list[Any] = [ALL_YEARS, *years]
+        # A year kept from an earlier filter may not exist any more: fall back to all years.
+        if st.session_state.get("map_year") not in options:
+            st.session_state["map_year"] = ALL_YEARS
+        year = st.select_slider(
+            "Year", options=options, key="map_year", disabled=animate or not years
+        )
+    return mode, metric, (None if animate or year == ALL_YEARS else int(year)), animate
+
+
+def selected_iso3(event: Any) -> str | None:
+    """The country clicked on the map, from a plotly selection event (``None`` if none)."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        location = point.get("location")
+        if not location and point.get("customdata"):
+            location = point["customdata"][0]
+        if location:
+            return str(location)
+    return None
+
+
+def table_iso3(event: Any, table: pd.DataFrame) -> str | None:
+    """The country whose row is selected in the table (``None`` if none)."""
+    rows = (event or {}).get("selection", {}).get("rows", []) if event else []
+    return str(table["iso3"].iloc[rows[0]]) if rows and rows[0] < len(table) else None
+
+
+def choose_country(map_pick: str | None, table_pick: str | None, known: list[str]) -> None:
+    """Point the country box at the latest map click or table pick (each acts once)."""
+    last = st.session_state.get("_map_last_picks", (None, None))
+    if map_pick and map_pick != last[0]:
+        st.session_state["map_country"] = map_pick
+    elif table_pick and table_pick != last[1]:
+        st.session_state["map_country"] = table_pick
+    st.session_state["_map_last_picks"] = (map_pick, table_pick)
+    if st.session_state.get("map_country") not in known:
+        st.session_state["map_country"] = None
+
+
+# 1. Selection --------------------------------------------------------------------------------
+view = start_page("World map")
+if show_empty_state(view):
+    st.stop()
+mode, metric, year, animate = map_controls(mapdata.available_years(view))
+
+# 2. Data -------------------------------------------------------------------------------------
+counts = mapdata.map_counts(view, mode, year)
+frames = mapdata.map_counts(view, mode, per_year=True) if animate else counts
+when = "all years" if year is None else str(year)
+name = f"world_map_{'home' if mode == 'party_countries' else 'mentioned'}"
+if year is not None:
+    name += f"_{year}"
+
+# 3. Render -----------------------------------------------------------------------------------
+if counts.empty:
+    st.info(
+        f"None of the {view.n:,} matching statements has a "
+        f"{'party with a known home country' if mode == 'party_countries' else 'country mention'}"
+        f" in {when}. Try the other map mode, another year or wider filters."
+    )
+    st.stop()
+
+map_col, table_col = st.columns([3, 2])
+with map_col:
+    fig = mapdata.make_world_map(frames, metric=metric, animation_by_year=animate)
+    # An animated map has no stable points to click; its countries are picked in the table.
+    map_event = show_chart(fig, counts, key="world_map", name=name, on_select=not animate)
+    off_map = counts.loc[~counts["on_map"], "country"].tolist()
+    if off_map:
+        st.caption(
+            f"Too small for this map, listed in the table: {', '.join(off_map[:8])}"
+            + (f" and {len(off_map) - 8} more" if len(off_map) > 8 else "")
+        )
+with table_col:
+    table_event = st.dataframe(
+        counts[list(TABLE_COLUMNS)],
+        column_config=TABLE_COLUMNS,
+        hide_index=True,
+        height=mapdata.MAP_HEIGHT,
+        key="map_table",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    st.download_button(
+        "Download map data (GeoJSON)",
+        data=lambda: mapdata.countries_geojson(counts),
+        file_name=download_name(view.dataset.source, view.spec, name, "geojson"),
+        mime="application/geo+json",
+        on_click="ignore",
+        key="map_geojson",
+        icon=":material/public:",
+    )
+
+known = counts["iso3"].tolist()
+names = dict(zip(counts["iso3"], counts["country"], strict=True))
+choose_country(selected_iso3(map_event), table_iso3(table_event, counts), known)
+iso3 = st.selectbox(
+    "Statements for",
+    known,
+    index=None,
+    format_func=names.get,
+    placeholder="Click a country on the map or in the table, or pick one here",
+    key="map_country",
+)
+if iso3 is not None:
+    rows = mapdata.statement_rows(view, mode, iso3, year)
+    verb = "by its parties" if mode == "party_countries" else "mentioning it"
+    st.subheader(f"{names[iso3]}: {len(rows):,} statements {verb}, {when}")
+    show_statements(view.df.loc[rows], key="map_statements")
