@@ -1,0 +1,360 @@
+"""Countries in text, and the region and continent of a country.
+
+``CountryMatcher`` finds the countries a text refers to - by name, common or official name,
+abbreviation, demonym, capital or notable city - using pycountry's names for every country plus
+``data/country_aliases.csv`` (the forms pycountry lacks: "US", "DPRK", "Turkish", "İzmir",
+"Kunduz", ...). Matching is one ``TextScanner`` pass with word boundaries and longest match, so
+"India" is not found in "Indiana" and "Dominican Republic" is not "Dominica". ``region_of`` and
+``continent_of`` map ISO-3 codes through ``data/country_regions.csv`` (UN M49 sub-regions).
+
+Decisions worth knowing:
+
+* A name that fits several countries names none: "Korea" (derived from pycountry's "Korea,
+  Republic of" and "Korea, Democratic People's Republic of"), "Congo" (pycountry's name of
+  COG and the short form of "Congo, The Democratic Republic of the"), "Virgin Islands". The
+  alias file settles any of them: its entries override the pycountry-derived ones.
+* "Georgia" is GEO even where a text means the US state; it is kept because statements about
+  the country are far more common in this domain than US state politics.
+* Names that are also ordinary lower-case words (``WORDLIKE_NAMES``: "chad", "china", "guinea",
+  "jordan", "turkey") match only capitalised or in capitals, so "turkey" (the bird) is not TUR.
+* Short all-caps forms ("US", "UK") match only in capitals, so the pronoun "us" is never USA.
+* ``NOT_COUNTRIES`` lists phrases that contain a country name or demonym but name no country
+  ("Latin American", "New Mexico"); they swallow their text. The alias file can add more with
+  the ISO-3 ``-``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from dashboard.errors import DatasetError
+from dashboard.paths import data_dir
+from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row
+
+NO_COUNTRY = "-"
+
+# pycountry names left out, and why: "Jersey" (JEY) is mostly "New Jersey" or a shirt in news
+# text; the island is rarely the subject.
+EXCLUDED_PYCOUNTRY_NAMES: frozenset[str] = frozenset({"Jersey"})
+
+WORDLIKE_NAMES: frozenset[str] = frozenset({"Chad", "China", "Guinea", "Jordan", "Turkey"})
+
+NOT_COUNTRIES: tuple[str, ...] = (
+    "Latin America",
+    "Latin American",
+    "Latin Americans",
+    "South America",
+    "South American",
+    "South Americans",
+    "North America",
+    "North American",
+    "North Americans",
+    "Central America",
+    "Central American",
+    "Central Americans",
+    "Native American",
+    "Native Americans",
+    "Pan-American",
+    "Indian Ocean",
+    "West Indies",
+    "West Indian",
+    "New Mexico",
+    "New Jersey",
+    "New Guinea",
+    "Guinea pig",
+    "Guinea pigs",
+)
+
+ALIAS_COLUMNS: tuple[str, ...] = ("iso3", "alias", "kind", "case_sensitive")
+REGION_COLUMNS: tuple[str, ...] = ("iso3", "continent", "region")
+_ISO3_RE = re.compile(r"^[A-Z]{3}$")
+_OF_TAIL = re.compile(r"^(.*\bof)( the)?$")
+
+
+def _strip_the(name: str) -> str:
+    return name[4:] if name.lower().startswith("the ") else name
+
+
+def pycountry_names(country: object) -> Iterator[str]:
+    """Every form pycountry gives a country, plus mechanical rewrites of the "X, Y of" style.
+
+    "Korea, Republic of" -> "Korea, Republic of", "Korea", "Republic of Korea";
+    "Virgin Islands, British" -> "British Virgin Islands"; "Holy See (Vatican City State)" ->
+    "Holy See"; "the State of Palestine" -> "State of Palestine".
+    """
+    for attr in ("name", "common_name", "official_name"):
+        name = getattr(country, attr, None)
+        if not name:
+            continue
+        name = _strip_the(name)
+        yield name
+        if " (" in name:
+            yield name.split(" (", 1)[0]
+        if ", " in name:
+            head, tail = name.split(", ", 1)
+            yield head
+            if _OF_TAIL.match(tail) or " " not in tail:
+                yield _strip_the(f"{tail} {head}")
+
+
+class CountryMatcher:
+    """Find ISO-3 codes of the countries a text mentions."""
+
+    def __init__(self, aliases: pd.DataFrame | None = None, source: str = "") -> None:
+        """Build from pycountry plus a frame with the ``data/country_aliases.csv`` columns."""
+        self.source = source
+        derived: dict[str, set[str]] = {}
+        spelled: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        for country in pycountry.countries:
+            iso3 = country.alpha_3
+            self.names[iso3] = getattr(country, "common_name", None) or country.name
+            for name in pycountry_names(country):
+                if name in EXCLUDED_PYCOUNTRY_NAMES:
+                    continue
+                derived.setdefault(name.casefold(), set()).add(iso3)
+                spelled.setdefault(name.casefold(), name)
+        given: dict[str, set[str]] = {}
+        exact: set[str] = set()
+        if aliases is not None:
+            for iso3, alias, flag in zip(
+                aliases["iso3"], aliases["alias"], aliases["case_sensitive"], strict=True
+            ):
+                alias = " ".join(str(alias).split())
+                given.setdefault(alias.casefold(), set()).add(iso3)
+                spelled[alias.casefold()] = alias
+                if flag:
+                    exact.add(alias)
+                if iso3 != NO_COUNTRY:
+                    self.names.setdefault(iso3, alias)
+        for phrase in NOT_COUNTRIES:
+            given.setdefault(phrase.casefold(), {NO_COUNTRY})
+            spelled.setdefault(phrase.casefold(), phrase)
+        # The alias file wins over names derived from pycountry.
+        table = {**derived, **given}
+        pairs: list[tuple[str, str]] = []
+        self._lookup: dict[str, str] = {}
+        for folded, codes in table.items():
+            iso3 = next(iter(codes)) if len(codes) == 1 else NO_COUNTRY
+            name = spelled[folded]
+            pairs.append((name, iso3))
+            if iso3 != NO_COUNTRY:
+                self._lookup[folded] = iso3
+            if name in WORDLIKE_NAMES:
+                exact.update((name, name.upper()))
+                pairs.append((name.upper(), iso3))
+        self.scanner = TextScanner(pairs, case_sensitive=exact)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> CountryMatcher:
+        """Read ``data/country_aliases.csv`` (or ``path``); errors name the file and line."""
+        path = Path(path) if path is not None else data_dir() / "country_aliases.csv"
+        rows = _read_csv(path, ("iso3", "alias"), "country alias file")
+        records = []
+        for line, row in rows:
+            iso3 = row.get("iso3", "").strip()
+            alias = row.get("alias", "").strip()
+            flag = row.get("case_sensitive", "").strip() or "0"
+            where = f"{path}, line {line}"
+            if not (_ISO3_RE.match(iso3) or iso3 == NO_COUNTRY):
+                raise DatasetError(
+                    f"'{iso3}' is not an ISO-3 code",
+                    where=where,
+                    hint="Use three capital letters (e.g. TUR), or '-' for a phrase naming none",
+                )
+            if not alias:
+                raise DatasetError(
+                    "the alias is empty", where=where, hint="Fill it or drop the line"
+                )
+            if flag not in ("0", "1"):
+                raise DatasetError(
+                    f"case_sensitive is '{flag}'", where=where, hint="Use 1 (exact case) or 0"
+                )
+            records.append((iso3, alias, row.get("kind", "").strip(), flag == "1"))
+        frame = pd.DataFrame(records, columns=list(ALIAS_COLUMNS))
+        return cls(frame, source=str(path))
+
+    def lookup(self, value: object) -> str:
+        """The ISO-3 code a whole value names: a code ("GRC", "GR") or a name ("Greece"), or ""."""
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        text = " ".join(str(value).split())
+        if len(text) in (2, 3) and text.isalpha() and text.isupper():
+            found = pycountry.countries.get(**{f"alpha_{len(text)}": text})
+            if found is not None:
+                return found.alpha_3
+            if len(text) == 3 and text in self.names:
+                return text
+        return self._lookup.get(text.casefold(), "")
+
+    def scan(self, texts: pd.Series | Sequence[str] | PreparedTexts) -> pd.DataFrame:
+        """Every country mention: ``row, start, end, iso3`` (phrases naming no country dropped)."""
+        return self.tidy(self.scanner.scan(texts))
+
+    @staticmethod
+    def tidy(raw: pd.DataFrame) -> pd.DataFrame:
+        """``scan``'s result from a raw ``self.scanner`` scan (e.g. one share of a merged scan)."""
+        found = raw[raw["key"] != NO_COUNTRY].rename(columns={"key": "iso3"})
+        return found.reset_index(drop=True)
+
+    def find(
+        self,
+        texts: pd.Series | Sequence[str] | PreparedTexts,
+        exclude_spans: pd.DataFrame | None = None,
+        *,
+        matches: pd.DataFrame | None = None,
+    ) -> pd.Series:
+        """Per text, the sorted unique ISO-3 codes it mentions.
+
+        ``exclude_spans`` (``row, start, end``, e.g. party names from ``link_parties``) hides
+        mentions overlapping them, so "Communist Party of Greece" does not count as Greece.
+        ``matches`` reuses an earlier ``scan`` of the same texts.
+        """
+        n = len(texts)
+        index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(n)
+        found = self.scan(texts) if matches is None else matches
+        keep = ~overlaps(found, exclude_spans) if exclude_spans is not None else None
+        row = found["row"].to_numpy()
+        iso3 = found["iso3"].astype(str).to_numpy(dtype=object)
+        if keep is not None:
+            row, iso3 = row[keep], iso3[keep]
+        frame = pd.DataFrame({"row": row, "iso3": iso3}).drop_duplicates()
+        frame = frame.sort_values(["row", "iso3"], kind="stable")
+        lists = lists_by_row(frame["row"].to_numpy(), frame["iso3"].to_numpy(), n)
+        return pd.Series(lists, index=index, dtype=object, name="countries")
+
+
+def overlaps(found: pd.DataFrame, spans: pd.DataFrame) -> np.ndarray:
+    """Whether each ``row, start, end`` in ``found`` overlaps any span of ``spans`` (same row)."""
+    if len(found) == 0 or len(spans) == 0:
+        return np.zeros(len(found), dtype=bool)
+    # Global coordinates: rows laid end to end, so one sorted search covers all rows.
+    width = int(max(found["end"].max(), spans["end"].max())) + 1
+    s_start = spans["row"].to_numpy() * width + spans["start"].to_numpy()
+    s_end = spans["row"].to_numpy() * width + spans["end"].to_numpy()
+    order = np.argsort(s_start, kind="stable")
+    s_start, s_end = s_start[order], np.maximum.accumulate(s_end[order])
+    f_start = found["row"].to_numpy() * width + found["start"].to_numpy()
+    f_end = found["row"].to_numpy() * width + found["end"].to_numpy()
+    last = np.searchsorted(s_start, f_end, side="left") - 1
+    valid = last >= 0
+    out = np.zeros(len(found), dtype=bool)
+    out[valid] = s_end[last[valid]] > f_start[valid]
+    return out
+
+
+def _read_csv(path: Path, required: Sequence[str], what: str) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise DatasetError(
+            f"the {what} is missing",
+            where=str(path),
+            hint="Restore it from the repository or set DASHBOARD_DATA_DIR",
+        )
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip() for h in reader.fieldnames or []]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise DatasetError(
+                    f"the {what} has no {', '.join(missing)} column",
+                    where=f"{path}, line 1",
+                    hint=f"The header must name {', '.join(required)}",
+                )
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise DatasetError(
+                        "the line has more fields than the header",
+                        where=f"{path}, line {reader.line_num}",
+                        hint="Quote values that contain commas",
+                    )
+                clean = {(k or "").strip(): (v or "") for k, v in row.items()}
+                if any(v.strip() for v in clean.values()):
+                    rows.append((reader.line_num, clean))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise DatasetError(
+            f"cannot read the {what} ({err})", where=str(path), hint="Save it as UTF-8 CSV"
+        ) from err
+    return rows
+
+
+@functools.lru_cache(maxsize=4)
+def _matcher_cached(path: str, mtime_ns: int) -> CountryMatcher:
+    return CountryMatcher.load(path)
+
+
+def load_country_matcher(path: str | Path | None = None) -> CountryMatcher:
+    """The matcher for ``path`` (default ``data/country_aliases.csv``), cached until it changes."""
+    path = Path(path) if path is not None else data_dir() / "country_aliases.csv"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return CountryMatcher.load(path)  # raises the DatasetError explaining the missing file
+    return _matcher_cached(str(path.resolve()), mtime)
+
+
+def find_countries(
+    texts: pd.Series | Sequence[str],
+    exclude_spans: pd.DataFrame | None = None,
+    *,
+    matcher: CountryMatcher | None = None,
+) -> pd.Series:
+    """Per text, the sorted unique ISO-3 codes of the countries it mentions (default matcher)."""
+    return (matcher or load_country_matcher()).find(texts, exclude_spans)
+
+
+def load_regions(path: str | Path | None = None) -> pd.DataFrame:
+    """``data/country_regions.csv`` as a frame indexed by ISO-3 with ``continent``, ``region``."""
+    path = Path(path) if path is not None else data_dir() / "country_regions.csv"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = -1
+    return _regions_cached(str(path), mtime)
+
+
+@functools.lru_cache(maxsize=4)
+def _regions_cached(path: str, mtime_ns: int) -> pd.DataFrame:
+    rows = _read_csv(Path(path), REGION_COLUMNS, "country region file")
+    records = []
+    for line, row in rows:
+        iso3 = row["iso3"].strip()
+        if not _ISO3_RE.match(iso3):
+            raise DatasetError(
+                f"'{iso3}' is not an ISO-3 code",
+                where=f"{path}, line {line}",
+                hint="Use three capital letters, e.g. TUR",
+            )
+        records.append((iso3, row["continent"].strip(), row["region"].strip()))
+    frame = pd.DataFrame(records, columns=list(REGION_COLUMNS))
+    return frame.drop_duplicates("iso3").set_index("iso3")
+
+
+def _map_region(
+    iso3: str | pd.Series, column: str, regions: pd.DataFrame | None
+) -> str | pd.Series:
+    table = (regions if regions is not None else load_regions())[column]
+    if isinstance(iso3, pd.Series):
+        codes = iso3.astype(object).where(iso3.notna(), "")
+        mapped = codes.map(table).where(lambda s: s.notna(), "")
+        return mapped.astype("category").rename(column)
+    return str(table.get(iso3, "")) if iso3 else ""
+
+
+def region_of(iso3: str | pd.Series, regions: pd.DataFrame | None = None) -> str | pd.Series:
+    """UN M49 sub-region of an ISO-3 code, or of each code in a Series (category); "" if unknown."""
+    return _map_region(iso3, "region", regions)
+
+
+def continent_of(iso3: str | pd.Series, regions: pd.DataFrame | None = None) -> str | pd.Series:
+    """Continent of an ISO-3 code, or of each code in a Series (category); "" if unknown."""
+    return _map_region(iso3, "continent", regions)

@@ -1,0 +1,263 @@
+"""Party linking: which organisations of the gazetteer each statement names, in order.
+
+One Aho-Corasick scan (``textscan.TextScanner``) finds every party name, abbreviation and alias
+in all statements at once; the longest match wins, so "Communist Party of India" inside
+"Communist Party of India (Marxist)" and "CPI" inside "CPI(M)" do not count. Names of
+international meetings and federations (IMCWP, European Communist Initiative, WFTU, ...) are
+scanned too but only to swallow their text: they are not parties. A short name shared by several
+parties ("CPC": Canada or China) is resolved, in this order, by (a) an unambiguous mention of one
+candidate in the same statement, (b) a candidate whose home country the statement mentions or
+whose context cue (leader, newspaper, city, demonym) it contains, (c) the row's source country /
+source party. Otherwise it is reported in ``unresolved`` and never guessed. The rules are applied
+with array operations over all ambiguous mentions at once; the only per-item Python is cutting
+the text of each unresolved name.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.gazetteer import Gazetteer
+from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
+
+# Names that look like party names but belong to meetings, initiatives and federations. They are
+# matched only so that no party alias can match inside them (longest match wins); matches of
+# these names are then discarded.
+BLOCKED_NAMES: tuple[str, ...] = (
+    "International Meeting of Communist and Workers' Parties",
+    "International Meeting of the Communist and Workers' Parties",
+    "International Meeting of Communist and Workers Parties",
+    "Communist and Workers' Parties",
+    "Communist and Workers Parties",
+    "Communist and Workers' Party",
+    "IMCWP",
+    "SolidNet",
+    "European Communist Initiative",
+    "Initiative of Communist and Workers' Parties of Europe",
+    "Initiative of Communist and Workers Parties of Europe",
+    "World Federation of Democratic Youth",
+    "WFDY",
+    "World Federation of Trade Unions",
+    "WFTU",
+    "International Communist Seminar",
+    "International Communist Press",
+    "World Peace Council",
+    "Communist Parties",
+)
+BLOCK_KEY = "\x00not-a-party"
+
+
+@dataclass(frozen=True, eq=False)
+class LinkResult:
+    """What ``link_parties`` found, each Series aligned with the input texts.
+
+    ``parties``: party ids in order of first mention, unique. ``unresolved``: ambiguous short
+    names as written ("CPC") that no rule could resolve, unique. ``spans``: ``row, start, end`` of
+    every party-name mention (resolved or not), so country detection can skip party names.
+    """
+
+    parties: pd.Series
+    unresolved: pd.Series
+    spans: pd.DataFrame
+
+
+@functools.lru_cache(maxsize=8)
+def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner]:
+    pairs = list(zip(gazetteer.patterns["pattern"], gazetteer.patterns["id"], strict=True))
+    pairs += [(name, BLOCK_KEY) for name in BLOCKED_NAMES]
+    context = list(zip(gazetteer.context["cue"], gazetteer.context["id"], strict=True))
+    return TextScanner(pairs), TextScanner(context)
+
+
+def party_scanner(gazetteer: Gazetteer) -> TextScanner:
+    """The scanner of every party name (plus the blocked non-party names), built once."""
+    return _scanners(gazetteer)[0]
+
+
+def _hint_array(hints: pd.Series | Sequence[object] | None, n: int) -> np.ndarray:
+    """Per-row hint values as an object array, "" where missing."""
+    if hints is None:
+        return np.full(n, "", dtype=object)
+    values = pd.Series(list(hints) if not isinstance(hints, pd.Series) else hints.to_numpy())
+    values = values.astype(object)
+    return values.where(values.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _mentioned_long(
+    mentioned: pd.Series | pd.DataFrame | None, prepared: PreparedTexts, rows: np.ndarray
+) -> pd.DataFrame:
+    """``row, iso3`` pairs of the countries mentioned in ``rows``."""
+    if isinstance(mentioned, pd.DataFrame):
+        return mentioned.loc[np.isin(mentioned["row"].to_numpy(), rows), ["row", "iso3"]]
+    if mentioned is None:
+        from dashboard.countries import load_country_matcher
+
+        found = load_country_matcher().scan([prepared.items[r] for r in rows])
+        return pd.DataFrame({"row": rows[found["row"].to_numpy()], "iso3": found["iso3"]})
+    lists = [mentioned.iloc[r] for r in rows]
+    lists = [v if isinstance(v, list | tuple | np.ndarray) else [] for v in lists]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = [str(c) for v in lists for c in v]
+    return pd.DataFrame({"row": np.repeat(rows, lengths), "iso3": pd.Series(flat, dtype=object)})
+
+
+def link_parties(
+    texts: pd.Series | Sequence[str] | PreparedTexts,
+    gazetteer: Gazetteer,
+    *,
+    country_hints: pd.Series | None = None,
+    party_hints: pd.Series | None = None,
+    mentioned_countries: pd.Series | pd.DataFrame | None = None,
+    matches: pd.DataFrame | None = None,
+) -> LinkResult:
+    """Find the parties each text names.
+
+    ``country_hints`` (ISO-3) and ``party_hints`` (party id) are per-row metadata such as a
+    dataset's ``source_country``/``source_party`` columns; ``mentioned_countries`` tells which
+    countries each full text mentions, either per-row ISO-3 lists or the ``row, iso3`` frame of
+    ``CountryMatcher.scan`` (computed here, for the ambiguous rows only, when not given). All are
+    aligned with ``texts`` by position. ``matches`` reuses a ``party_scanner(gazetteer)`` scan
+    of the same texts (``enrich`` scans parties and countries in one merged pass).
+    """
+    prepared = prepare(texts)
+    n = prepared.n
+    index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(n)
+    scanner, context_scanner = _scanners(gazetteer)
+    if matches is None:
+        matches = scanner.scan(prepared)
+    keys = scanner.keys
+    block_code = keys.index(BLOCK_KEY) if BLOCK_KEY in keys else -1
+    code = matches["key"].cat.codes.to_numpy().astype(np.int64)
+    keep = code != block_code
+    row = matches["row"].to_numpy()[keep]
+    start = matches["start"].to_numpy()[keep]
+    end = matches["end"].to_numpy()[keep]
+    code = code[keep]
+
+    # Rows of one span are adjacent (scan sorts by row, start): count keys per span.
+    new_span = np.ones(len(row), dtype=bool)
+    new_span[1:] = (row[1:] != row[:-1]) | (start[1:] != start[:-1])
+    span_id = np.cumsum(new_span) - 1
+    ambiguous = np.bincount(span_id)[span_id] > 1 if len(span_id) else np.zeros(0, dtype=bool)
+
+    res_row, res_start, res_code = row[~ambiguous], start[~ambiguous], code[~ambiguous]
+    unresolved = lists_by_row(np.empty(0, np.int64), [], n)
+    if ambiguous.any():
+        chosen, unresolved = _resolve_ambiguous(
+            prepared,
+            gazetteer,
+            keys,
+            (row, start, end, code, ambiguous, span_id),
+            context_scanner,
+            (_hint_array(country_hints, n), _hint_array(party_hints, n)),
+            mentioned_countries,
+        )
+        res_row = np.concatenate([res_row, row[chosen]])
+        res_start = np.concatenate([res_start, start[chosen]])
+        res_code = np.concatenate([res_code, code[chosen]])
+
+    # Order of first mention, each party once per row.
+    order = np.lexsort((res_start, res_row))
+    res_row, res_code = res_row[order], res_code[order]
+    _, first = np.unique(res_row * max(len(keys), 1) + res_code, return_index=True)
+    first.sort()
+    key_array = np.asarray(keys, dtype=object)
+    parties = lists_by_row(res_row[first], key_array[res_code[first]], n)
+    spans = pd.DataFrame({"row": row[new_span], "start": start[new_span], "end": end[new_span]})
+    return LinkResult(
+        parties=pd.Series(parties, index=index, dtype=object, name="parties"),
+        unresolved=pd.Series(unresolved, index=index, dtype=object, name="unresolved"),
+        spans=spans.reset_index(drop=True),
+    )
+
+
+def _span_any(flag: np.ndarray, span: np.ndarray, n_spans: int) -> np.ndarray:
+    """Per element: does any element of its span have ``flag``?"""
+    return np.bincount(span, weights=flag, minlength=n_spans)[span] > 0
+
+
+def _resolve_ambiguous(
+    prepared: PreparedTexts,
+    gazetteer: Gazetteer,
+    keys: list[str],
+    matches: tuple[np.ndarray, ...],
+    context_scanner: TextScanner,
+    hints: tuple[np.ndarray, np.ndarray],
+    mentioned_countries: pd.Series | pd.DataFrame | None,
+) -> tuple[np.ndarray, list[list[str]]]:
+    """Rules (a)-(c) over every ambiguous mention at once.
+
+    Returns the positions (into the match arrays) of the chosen candidates and the per-row
+    lists of unresolved names.
+    """
+    row, start, end, code, ambiguous, span_id = matches
+    n_keys = max(len(keys), 1)
+    amb = np.flatnonzero(ambiguous)
+    a_row, a_code = row[amb], code[amb]
+    # Renumber the ambiguous spans 0..k-1 for bincount.
+    _, a_span = np.unique(span_id[amb], return_inverse=True)
+    n_spans = int(a_span.max()) + 1
+    rows = np.unique(a_row)
+
+    # (a) a candidate the statement already names unambiguously: nothing new to add.
+    plain = ~ambiguous
+    linked = np.isin(a_row * n_keys + a_code, row[plain] * n_keys + code[plain])
+    settled = _span_any(linked, a_span, n_spans)
+
+    # (b) home country mentioned, or a context cue present.
+    country_of = gazetteer.country_of
+    key_country = np.array([country_of.get(k, "") for k in keys], dtype=object)
+    a_country = key_country[a_code]
+    mentioned = _mentioned_long(mentioned_countries, prepared, rows)
+    # Countries as small integers, so (row, country) pairs compare as int64.
+    vocabulary = sorted(set(key_country) - {""})
+    width = len(vocabulary) + 1
+    country_code = {c: i for i, c in enumerate(vocabulary)}
+    key_country_code = np.array([country_code.get(c, -1) for c in key_country], dtype=np.int64)
+    said = mentioned["iso3"].astype(object).map(country_code).fillna(-1).to_numpy(dtype=np.int64)
+    said_pairs = mentioned["row"].to_numpy()[said >= 0] * width + said[said >= 0]
+    a_country_code = key_country_code[a_code]
+    by_country = (a_country_code >= 0) & np.isin(a_row * width + a_country_code, said_pairs)
+    cues = context_scanner.scan([prepared.items[r] for r in rows])
+    code_of = {k: i for i, k in enumerate(keys)}
+    cue_code = np.array([code_of.get(k, -1) for k in context_scanner.keys], dtype=np.int64)
+    hit_code = cue_code[cues["key"].cat.codes.to_numpy()] if len(cues) else cue_code[:0]
+    known = hit_code >= 0  # a cue of a party no name of which was found cannot matter
+    cue_pairs = rows[cues["row"].to_numpy()[known]] * n_keys + hit_code[known]
+    by_cue = np.isin(a_row * n_keys + a_code, cue_pairs)
+    fits = by_country | by_cue
+    n_fit = np.bincount(a_span, weights=fits, minlength=n_spans)[a_span]
+    chosen = fits & (n_fit == 1)
+
+    # (c) the row's source party, else its source country, among the candidates still in play.
+    country_hint, party_hint = hints[0][a_row], hints[1][a_row]
+    country_hint = np.where(
+        country_hint == "", [country_of.get(p, "") for p in party_hint], country_hint
+    )
+    in_play = np.where(n_fit > 0, fits, True)
+    a_id = np.asarray(keys, dtype=object)[a_code]
+    by_party = in_play & (a_id == party_hint)
+    by_source = in_play & (a_country == country_hint) & (country_hint != "")
+    n_source = np.bincount(a_span, weights=by_source, minlength=n_spans)[a_span]
+    open_ = ~settled & ~_span_any(chosen, a_span, n_spans)
+    chosen |= open_ & by_party
+    open_ &= ~_span_any(by_party, a_span, n_spans)
+    chosen |= open_ & by_source & (n_source == 1)
+    chosen &= ~settled
+
+    # Unresolved: spans with nothing linked or chosen; report each name once per row.
+    left = ~settled & ~_span_any(chosen, a_span, n_spans)
+    first_of_span = np.ones(len(amb), dtype=bool)
+    first_of_span[1:] = a_span[1:] != a_span[:-1]
+    todo = amb[left & first_of_span]
+    items = prepared.items
+    names = [items[r][s:e] for r, s, e in zip(row[todo], start[todo], end[todo], strict=True)]
+    frame = pd.DataFrame({"row": row[todo], "name": pd.Series(names, dtype=object)})
+    frame = frame.drop_duplicates()
+    unresolved = lists_by_row(frame["row"].to_numpy(), frame["name"].to_numpy(), prepared.n)
+    return amb[chosen], unresolved
