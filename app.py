@@ -1,0 +1,70 @@
+"""Party Statements Dashboard: the Streamlit entry point and the frame shared by every page.
+
+Owns what is the same on every page: the wide page layout, the dataset (loaded once per server
+and shared by all sessions through ``dashboard.ui.cache``), the filter sidebar and its URL state
+(``dashboard.ui.state``), presenter mode, and routing with ``st.navigation``. The startup
+dataset is the file in ``DASHBOARD_DATA`` (set by ``dashboard serve --data PATH``), else the
+bundled sample ``data/sample_statements.csv``. Run with ``streamlit run app.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+try:
+    import dashboard  # noqa: F401 - installed with `pip install -e .`
+except ImportError:  # running from a checkout without installing: use src/ directly
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+
+import streamlit as st
+
+from dashboard.errors import DatasetError
+from dashboard.ui import cache, state
+from dashboard.ui.page import make_pages
+from dashboard.ui.theme import apply_theme
+
+
+def main() -> None:
+    if state.legacy_pages_routing():
+        # First run in this server process: switch Streamlit to st.navigation routing before
+        # any widget exists (see dashboard.ui.page._frame).
+        st.navigation(make_pages(), position="hidden")
+        st.rerun()
+    present = state.presenter_mode_requested()
+    st.set_page_config(
+        page_title="Party statements",
+        page_icon=":material/campaign:",
+        layout="wide",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
+
+    # 1. dataset: shared by all sessions; a broken startup file still leaves the Data page usable
+    try:
+        ds, key, notices = state.select_dataset()
+    except DatasetError as err:
+        ds, key, notices = cache.empty_dataset(), "", []
+        st.error(f"The startup dataset could not be loaded. {err}", icon=":material/error:")
+
+    # 2. filters: sidebar widgets <-> URL query string (the page menu goes above them)
+    menu = st.sidebar.container()
+    frame = state.build_frame(ds, key, notices)
+
+    # 3. render: theme, presenter controls, page menu, the chosen page
+    apply_theme(frame.present)
+    if frame.present:
+        state.draw_presenter_exit()
+    pages = make_pages()
+    page = st.navigation(pages, position="hidden")
+    # Streamlit's own menu drops the query string on a page switch; these links carry the
+    # filters, so the new page's URL is complete from the start (and reloads the same view).
+    query = state.frame_query(frame)
+    with menu:
+        for link in pages:
+            st.page_link(link, query_params=query, width="stretch")
+        st.divider()
+    page.run()
+
+
+with state.app_run():
+    main()

@@ -1,0 +1,158 @@
+"""Data page: what is loaded, how good it is, and loading another dataset.
+
+Shows the source, size, date span and load report of the session's dataset, its data quality
+(undated statements, statements where no party was found, ambiguous short names left unresolved)
+and an uploader: the file is read and enriched with a progress bar, a column-mapping step appears
+when the text column is not obvious, and a file that cannot be used leaves the current dataset
+in place with a message saying why.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.errors import DatasetError
+from dashboard.filters import date_span, option_counts
+from dashboard.ui import cache, state
+from dashboard.ui.page import start_page
+
+OUR_COLUMNS = {
+    "text": "Statement text",
+    "title": "Title",
+    "date": "Date",
+    "url": "Link (URL)",
+    "id": "Id",
+}
+NONE = "(none)"
+
+# 1. selection: the session's dataset (the whole of it: filters do not apply here)
+view = start_page("Data")
+ds = view.dataset
+df = ds.df
+report = ds.report
+
+# 2. data
+n = len(df)
+first, last = date_span(ds)
+precision = (
+    df["date_precision"].astype("str").value_counts()
+    if "date_precision" in df.columns
+    else pd.Series(dtype="int64")
+)
+undated = int(precision.get("none", 0))
+no_party = n - (ds.long["parties"]["row"].nunique() if "parties" in ds.long else 0)
+unresolved = option_counts(ds, "unresolved").rename("statements").rename_axis("short name")
+
+# 3. render
+st.header("Loaded dataset")
+cols = st.columns(4)
+cols[0].metric("Source", ds.source or "(unnamed)")
+cols[1].metric("Statements", f"{n:,}")
+cols[2].metric("First date", first.isoformat() if first else "-")
+cols[3].metric("Last date", last.isoformat() if last else "-")
+if report is not None:
+    st.write(f"**Load report** ({report.format or 'unknown format'}): {report.summary()}")
+    if report.columns:
+        mapping = pd.DataFrame(
+            {
+                "column in the dashboard": list(report.columns),
+                "column in the file": list(report.columns.values()),
+            }
+        )
+        st.dataframe(mapping, hide_index=True, width="content")
+    for warning in report.warnings:
+        st.warning(warning)
+
+st.header("Data quality")
+cols = st.columns(4)
+cols[0].metric(
+    "Undated", f"{undated:,}", help="No date could be read; shown only without a date filter."
+)
+cols[1].metric(
+    "Dated to a month or year only",
+    f"{int(precision.get('month', 0) + precision.get('year', 0)):,}",
+)
+cols[2].metric("No party found", f"{no_party:,}")
+cols[3].metric("With unresolved short names", f"{int(unresolved.sum()):,}")
+if unresolved.empty:
+    st.caption("Every short party name in the text could be resolved.")
+else:
+    st.caption(
+        "Short names shared by several parties (e.g. CPC: Canada or China) that the context did "
+        "not resolve; add context words for them in data/parties.csv."
+    )
+    st.dataframe(unresolved.reset_index(), hide_index=True, width="content")
+
+st.header("Load another dataset")
+if view.dataset_key:
+    st.button(
+        "Back to the startup dataset",
+        key="data_back_to_startup",
+        on_click=state.use_startup_dataset,
+        icon=":material/undo:",
+    )
+extensions = cache.supported_extensions()
+upload = st.file_uploader(
+    "Statements file (" + ", ".join(f".{e}" for e in extensions) + ")",
+    type=list(extensions),
+    key="data_upload",
+    help="One statement per row (or per line for .txt). The file is read and enriched on this "
+    "server; nothing is sent anywhere else.",
+)
+if upload is not None:
+    data = upload.getvalue()
+    file_key = cache.content_key(data)
+    # Outcome per uploaded file ("" = loaded, else the error), so a rerun - or going back to
+    # the startup dataset while the file is still in the uploader - does not load it again.
+    outcomes: dict[str, str] = st.session_state.setdefault("_data_upload_outcomes", {})
+    previews: dict[str, tuple[list[str], dict[str, str]]] = st.session_state.setdefault(
+        "_data_upload_previews", {}
+    )
+    try:
+        if file_key not in previews:
+            previews[file_key] = cache.preview_upload_columns(data, upload.name)
+        columns, detected = previews[file_key]
+    except DatasetError as err:
+        st.error(f"{err} The current dataset is unchanged.", icon=":material/error:")
+        st.stop()
+    obvious = "text" in detected or "title" in detected
+    choose = st.toggle(
+        "Choose the columns myself", value=not obvious, key="data_map_manual", disabled=not obvious
+    )
+    mapping = None
+    submitted = False
+    if choose:
+        if not obvious:
+            st.info("Which column holds the statement text? Pick the columns below.")
+        with st.form("data_mapping"):
+            picks = {}
+            for ours, label in OUR_COLUMNS.items():
+                options = [NONE, *columns]
+                guess = detected.get(ours)
+                picks[ours] = st.selectbox(
+                    label,
+                    options=options,
+                    index=options.index(guess) if guess in options else 0,
+                    key=f"data_map_{ours}",
+                )
+            submitted = st.form_submit_button("Load with these columns")
+        # "" tells the loader to ignore a column it would otherwise pick up by its name.
+        mapping = {ours: ("" if theirs == NONE else theirs) for ours, theirs in picks.items()}
+        if submitted and not (mapping["text"] or mapping["title"]):
+            st.error("Pick the column that holds the statement text (or at least a title).")
+            st.stop()
+    if submitted or (not choose and file_key not in outcomes):
+        bar = st.progress(0.0, text=f"Reading and enriching {upload.name}…")
+        _, error = state.open_upload(
+            data,
+            upload.name,
+            mapping,
+            progress=lambda done: bar.progress(min(max(float(done), 0.0), 1.0)),
+        )
+        bar.empty()
+        outcomes[file_key] = error
+        if not error:
+            st.rerun()
+    if outcomes.get(file_key):
+        st.error(f"{outcomes[file_key]} The current dataset is unchanged.", icon=":material/error:")
+    elif file_key in outcomes and view.dataset_key:
+        st.success(f"{upload.name} is loaded.", icon=":material/check_circle:")

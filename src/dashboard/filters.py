@@ -1,0 +1,543 @@
+"""``FilterSpec``: the one immutable description of which statements the analyst is looking at.
+
+Owns the meaning of every sidebar filter - date range (precision-aware: a month-precision
+statement is in a range when its month overlaps it), continent, region, party home country,
+party, topic and free-text search - and its three faces: a boolean mask over a ``Dataset``, a
+sentence for people ("31 of 1,024 statements · Oct 2015 · parties: KKE, TKP") plus a slug for
+file names, and URL query parameters (``to_query`` / ``from_query``, where unknown or malformed
+values are dropped with a notice instead of an error). Values inside one filter are OR'ed
+(party KKE or TKP), filters are AND'ed. Everything is vectorised: list filters use the
+dataset's exploded ``long`` tables, search uses pyarrow string kernels over a normalised
+title+text column built once per dataset.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import threading
+import unicodedata
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard.dataset import Dataset
+from dashboard.labels import country_name, party_distinct_short, topic_label
+
+# URL parameter names; short because they end up in shared links.
+Q_FROM, Q_TO = "from", "to"
+Q_CONTINENT, Q_REGION, Q_COUNTRY, Q_PARTY, Q_TOPIC, Q_SEARCH = (
+    "continent",
+    "region",
+    "country",
+    "party",
+    "topic",
+    "q",
+)
+QUERY_KEYS: tuple[str, ...] = (
+    Q_FROM,
+    Q_TO,
+    Q_CONTINENT,
+    Q_REGION,
+    Q_COUNTRY,
+    Q_PARTY,
+    Q_TOPIC,
+    Q_SEARCH,
+)
+# FilterSpec field -> (URL key, column it filters, words for notices and captions).
+_LIST_FILTERS: dict[str, tuple[str, str, str, str]] = {
+    "continents": (Q_CONTINENT, "continent", "continent", "continents"),
+    "regions": (Q_REGION, "region", "region", "regions"),
+    "countries": (Q_COUNTRY, "party_countries", "party country", "party countries"),
+    "parties": (Q_PARTY, "parties", "party", "parties"),
+    "topics": (Q_TOPIC, "topics", "topic", "topics"),
+}
+MAX_SEARCH_LENGTH = 500
+_CAPTION_ITEMS = 3
+
+# Derived per-dataset arrays (date bounds, normalised search text, option counts) are built
+# once and dropped with the dataset; Dataset is hashed by identity (eq=False).
+_DERIVED: weakref.WeakKeyDictionary[Dataset, dict[str, Any]] = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+
+
+def _derived(ds: Dataset) -> dict[str, Any]:
+    with _DERIVED_LOCK:
+        cache = _DERIVED.get(ds)
+        if cache is None:
+            cache = {}
+            _DERIVED[ds] = cache
+        return cache
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+
+def _date_bounds(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (``datetime64[D]``) each statement can refer to; NaT when undated."""
+    cache = _derived(ds)
+    if "date_bounds" not in cache:
+        df = ds.df
+        if "date" not in df.columns:
+            nat = np.full(len(df), np.datetime64("NaT"), dtype="datetime64[D]")
+            cache["date_bounds"] = (nat, nat)
+        else:
+            start = df["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+            if "date_precision" in df.columns:
+                # Comparing the categorical (not its strings) keeps this one pass per value.
+                precision = df["date_precision"]
+                is_month = (precision == "month").to_numpy(dtype=bool, na_value=False)
+                is_year = (precision == "year").to_numpy(dtype=bool, na_value=False)
+                is_none = (precision == "none").to_numpy(dtype=bool, na_value=False)
+            else:
+                is_month = is_year = is_none = np.zeros(len(df), dtype=bool)
+            month_end = (start.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+            year_end = (start.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+            end = np.where(is_month, month_end, start)
+            end = np.where(is_year, year_end, end)
+            start = start.copy()
+            undated = is_none | np.isnat(start)
+            start[undated] = np.datetime64("NaT")
+            end[undated] = np.datetime64("NaT")
+            cache["date_bounds"] = (start, end)
+    return cache["date_bounds"]
+
+
+def date_span(ds: Dataset) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day any dated statement can refer to (``None`` when none is dated)."""
+    start, end = _date_bounds(ds)
+    dated = ~np.isnat(start)
+    if not dated.any():
+        return None, None
+    return start[dated].min().astype(dt.date), end[dated].max().astype(dt.date)
+
+
+def _parse_date(value: str, *, end: bool) -> dt.date | None:
+    """``2015-10-12``, ``2015-10`` or ``2015``; a month or year means its first (or last) day."""
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        if re.fullmatch(r"\d{4}-\d{1,2}", text):
+            year, month = (int(p) for p in text.split("-"))
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return dt.date(year, month, day)
+        if re.fullmatch(r"\d{4}", text):
+            return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def _format_day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _is_month_start(day: dt.date) -> bool:
+    return day.day == 1
+
+
+def _is_month_end(day: dt.date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def _describe_dates(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+        if _is_month_start(start) and _is_month_end(end):
+            if (start.year, start.month) == (end.year, end.month):
+                return f"{start:%b %Y}"
+            return f"{start:%b %Y} – {end:%b %Y}"
+        if start == end:
+            return _format_day(start)
+        return f"{_format_day(start)} – {_format_day(end)}"
+    if start:
+        return f"from {_format_day(start)}"
+    if end:
+        return f"until {_format_day(end)}"
+    return ""
+
+
+def _slug_dates(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+        if _is_month_start(start) and _is_month_end(end):
+            if (start.year, start.month) == (end.year, end.month):
+                return f"{start:%Y-%m}"
+            return f"{start:%Y-%m}_to_{end:%Y-%m}"
+        if start == end:
+            return start.isoformat()
+        return f"{start.isoformat()}_to_{end.isoformat()}"
+    if start:
+        return f"from_{start.isoformat()}"
+    if end:
+        return f"until_{end.isoformat()}"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Search
+
+
+def _normalise_text(values: pa.Array) -> pa.Array:
+    """Lower case, accents and curly apostrophes folded, runs of whitespace made one space.
+
+    Applied identically to the statements and to the query, so "Jeronimo" finds "Jerónimo" and
+    "izmir" finds "İzmir". The Unicode steps only run on the non-ASCII rows, which keeps the
+    one-off cost for a million mostly-English statements near a second.
+    """
+    values = values.cast(pa.large_string())
+    non_ascii = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
+    lowered = pc.ascii_lower(values)
+    if pc.any(non_ascii).as_py():
+        sub = pc.filter(values, non_ascii)
+        sub = pc.utf8_normalize(sub, form="NFD")
+        sub = pc.replace_substring_regex(sub, r"\p{Mn}+", "")
+        sub = pc.replace_substring_regex(sub, r"[\x{2018}\x{2019}\x{02BC}\x{0060}]", "'")
+        sub = pc.utf8_lower(sub)
+        lowered = pc.replace_with_mask(lowered, non_ascii, sub)
+    lowered = pc.replace_substring_regex(lowered, r"[^\S ]", " ")
+    return pc.replace_substring_regex(lowered, r"  +", " ")
+
+
+def _search_text(ds: Dataset) -> pa.Array:
+    cache = _derived(ds)
+    if "search_text" not in cache:
+        df = ds.df
+        parts = [
+            pa.Array.from_pandas(df[c].astype("str").fillna("")).cast(pa.large_string())
+            for c in ("title", "text")
+            if c in df.columns
+        ]
+        if not parts:
+            joined = pa.array([""] * len(df), type=pa.large_string())
+        elif len(parts) == 1:
+            joined = parts[0]
+        else:
+            joined = pc.binary_join_element_wise(*parts, pa.scalar("\n", pa.large_string()))
+        cache["search_text"] = _normalise_text(joined)
+    return cache["search_text"]
+
+
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def search_terms(query: str) -> list[str]:
+    """Words and "quoted phrases" of a search box, normalised like the statements are."""
+    raw = []
+    for phrase, word in _TERM.findall(query.replace("“", '"').replace("”", '"')):
+        term = (phrase or word).strip()
+        if term:
+            raw.append(term)
+    if not raw:
+        return []
+    normalised = _normalise_text(pa.array(raw, type=pa.large_string())).to_pylist()
+    return [t.strip() for t in normalised if t and t.strip()]
+
+
+def _term_pattern(term: str) -> str:
+    """RE2 pattern: ``term`` starting at a word start, so "war" finds "wars" but not "towards"."""
+    escaped = "".join(c if c.isalnum() else f"\\x{{{ord(c):x}}}" for c in term)
+    if term[0].isalnum():
+        return r"(?:^|[^\p{L}\p{N}])" + escaped
+    return escaped
+
+
+def _search_mask(ds: Dataset, query: str) -> np.ndarray:
+    text = _search_text(ds)
+    mask = np.ones(len(ds.df), dtype=bool)
+    for term in search_terms(query):
+        hit = pc.match_substring_regex(text, _term_pattern(term))
+        mask &= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+    return mask
+
+
+# ---------------------------------------------------------------------------------------------
+# Options
+
+
+def option_counts(ds: Dataset, column: str) -> pd.Series:
+    """Statements per value of a filterable column, most frequent first (empty values left out).
+
+    ``column`` is a list column of ``ds.long`` (``parties``, ``party_countries``, ``topics``) or
+    a plain one (``continent``, ``region``). Computed once per dataset; a list value repeated
+    within one statement (``enrich`` never writes that) would be counted twice.
+    """
+    cache = _derived(ds)
+    key = f"options:{column}"
+    if key not in cache:
+        if column in ds.long:
+            long = ds.long[column]
+            values = long["value"].cat
+            # enrich lists each value once per statement, so counting entries counts statements.
+            codes = values.codes.to_numpy(dtype=np.int64)
+            tally = np.bincount(codes[codes >= 0], minlength=len(values.categories))
+            counts = pd.Series(tally, index=values.categories.astype("str"), dtype="int64")
+        elif column in ds.df.columns:
+            counts = ds.df[column].value_counts()
+            counts.index = counts.index.astype("str")
+        else:
+            counts = pd.Series(dtype="int64")
+        counts = counts[(counts.index != "") & counts.index.notna() & (counts > 0)]
+        counts.index = counts.index.astype("str")
+        cache[key] = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    return cache[key]
+
+
+def _known_values(ds: Dataset, column: str) -> dict[str, str]:
+    """Lower-cased value -> stored value, so a hand-typed URL may say ``grc`` or ``europe``."""
+    return {str(v).lower(): str(v) for v in option_counts(ds, column).index}
+
+
+# ---------------------------------------------------------------------------------------------
+# The spec
+
+
+def _as_values(raw: str | Sequence[str] | None, known: Mapping[str, str]) -> list[str]:
+    """Split ``a,b`` and repeated params into values; a whole known value may contain a comma."""
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    values: list[str] = []
+    for item in items:
+        item = str(item).strip()
+        if not item:
+            continue
+        if item.lower() in known:
+            values.append(item)
+            continue
+        values.extend(p.strip() for p in item.split(",") if p.strip())
+    return values
+
+
+def _short_list(items: Sequence[str]) -> str:
+    if len(items) <= _CAPTION_ITEMS:
+        return ", ".join(items)
+    return ", ".join(items[:_CAPTION_ITEMS]) + f" and {len(items) - _CAPTION_ITEMS} more"
+
+
+def _slug_part(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def _get_param(params: Mapping[str, Any], key: str) -> list[str] | None:
+    """All values of one URL parameter, from ``st.query_params`` or a plain mapping."""
+    if key not in params:
+        return None
+    get_all = getattr(params, "get_all", None)
+    if callable(get_all):
+        return [str(v) for v in get_all(key)]
+    value = params[key]
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """Which statements to show: every field empty means "all statements".
+
+    ``countries`` are party home countries (ISO-3) and ``parties`` party ids; ``search`` is the
+    text of the search box (case-insensitive words AND'ed, "quoted phrases" kept together).
+    """
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    continents: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    search: str = ""
+
+    def __post_init__(self) -> None:
+        # Sequences arrive as lists from widgets; a frozen spec must hold hashable tuples.
+        for name in _LIST_FILTERS:
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
+        object.__setattr__(self, "search", (self.search or "").strip()[:MAX_SEARCH_LENGTH])
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no filter is set (the spec selects every statement)."""
+        return self == FilterSpec()
+
+    def active_filters(self) -> list[str]:
+        """Names of the fields that are set, in sidebar order."""
+        return [f.name for f in fields(self) if getattr(self, f.name) not in (None, (), "")]
+
+    # -- applying ---------------------------------------------------------------------------
+
+    def mask(self, ds: Dataset) -> np.ndarray:
+        """Boolean array over ``ds.df``: True for the statements this spec selects."""
+        n = len(ds.df)
+        mask = np.ones(n, dtype=bool)
+        if self.date_from is not None or self.date_to is not None:
+            start, end = _date_bounds(ds)
+            # Undated statements cannot be placed in any range, so a date filter drops them.
+            mask &= ~np.isnat(start)
+            if self.date_to is not None:
+                mask &= start <= np.datetime64(self.date_to, "D")
+            if self.date_from is not None:
+                mask &= end >= np.datetime64(self.date_from, "D")
+        for name, (_, column, _, _) in _LIST_FILTERS.items():
+            values = getattr(self, name)
+            if not values:
+                continue
+            if column in ds.long:
+                mask &= ds.rows_with_any(column, values)
+            elif column in ds.df.columns:
+                mask &= ds.df[column].astype("str").isin(list(values)).to_numpy()
+            else:
+                mask &= False
+        if self.search and mask.any():
+            mask &= _search_mask(ds, self.search)
+        return mask
+
+    def apply(self, ds: Dataset) -> pd.DataFrame:
+        """The selected rows of ``ds.df`` (index = row positions); ``ds.df`` itself when all."""
+        if self.is_empty:
+            return ds.df
+        return ds.df[self.mask(ds)]
+
+    # -- words ------------------------------------------------------------------------------
+
+    def describe(self, ds: Dataset, n_matching: int) -> str:
+        """One line saying what is shown: ``"31 of 1,024 statements · Oct 2015 · party: KKE"``."""
+        total = len(ds.df)
+        noun = "statement" if total == 1 else "statements"
+        if self.is_empty:
+            return f"{total:,} {noun} · no filters"
+        parts = [f"{n_matching:,} of {total:,} {noun}"]
+        dates = _describe_dates(self.date_from, self.date_to)
+        if dates:
+            parts.append(dates)
+        labellers = {
+            "continents": str,
+            "regions": str,
+            "countries": country_name,
+            "parties": party_distinct_short,
+            "topics": topic_label,
+        }
+        for name, (_, _, singular, plural) in _LIST_FILTERS.items():
+            values = getattr(self, name)
+            if values:
+                words = singular if len(values) == 1 else plural
+                labels = [labellers[name](v) for v in values]
+                parts.append(f"{words}: {_short_list(labels)}")
+        if self.search:
+            parts.append(f"search: {self.search}")
+        return " · ".join(parts)
+
+    def slug(self) -> str:
+        """A short file-name-safe summary: ``"KKE_2015-10"``; ``"all"`` when nothing is set."""
+        parts: list[str] = []
+        if self.parties:
+            shorts = [party_distinct_short(p) for p in self.parties[:_CAPTION_ITEMS]]
+            more = "-etc" if len(self.parties) > _CAPTION_ITEMS else ""
+            parts.append("-".join(_slug_part(s) for s in shorts) + more)
+        for values in (self.countries, self.continents, self.regions, self.topics):
+            if values:
+                more = "-etc" if len(values) > _CAPTION_ITEMS else ""
+                parts.append("-".join(_slug_part(v) for v in values[:_CAPTION_ITEMS]) + more)
+        if self.search:
+            parts.append("search-" + _slug_part(self.search)[:30].strip("-"))
+        dates = _slug_dates(self.date_from, self.date_to)
+        if dates:
+            parts.append(dates)
+        slug = "_".join(p for p in parts if p)[:100].strip("-_")
+        return slug or "all"
+
+    # -- URL --------------------------------------------------------------------------------
+
+    def to_query(self) -> dict[str, str]:
+        """URL query parameters for this spec (only the filters that are set)."""
+        query: dict[str, str] = {}
+        if self.date_from is not None:
+            query[Q_FROM] = self.date_from.isoformat()
+        if self.date_to is not None:
+            query[Q_TO] = self.date_to.isoformat()
+        for name, (key, _, _, _) in _LIST_FILTERS.items():
+            values = getattr(self, name)
+            if values:
+                query[key] = ",".join(values)
+        if self.search:
+            query[Q_SEARCH] = self.search
+        return query
+
+    @classmethod
+    def from_query(
+        cls, params: Mapping[str, str | list[str]], ds: Dataset
+    ) -> tuple[FilterSpec, list[str]]:
+        """The spec a URL describes, plus notices about values that were dropped.
+
+        Values the dataset does not have (a party id that does not exist, a misspelt topic) and
+        dates that cannot be read are left out and named in the notices; nothing raises.
+        Parameters this class does not own (``present``, ``ds``, ``embed``) are ignored.
+        """
+        notices: list[str] = []
+        dates: dict[str, dt.date | None] = {Q_FROM: None, Q_TO: None}
+        for key, words in ((Q_FROM, "start date"), (Q_TO, "end date")):
+            raw = _get_param(params, key)
+            if not raw or not raw[-1].strip():
+                continue
+            parsed = _parse_date(raw[-1], end=key == Q_TO)
+            if parsed is None:
+                notices.append(
+                    f"Ignored the {words} “{raw[-1][:40]}” in the link: it is not a date "
+                    "(write it as YYYY-MM-DD, YYYY-MM or YYYY)."
+                )
+            dates[key] = parsed
+        date_from, date_to = dates[Q_FROM], dates[Q_TO]
+        if date_from and date_to and date_from > date_to:
+            notices.append(
+                f"The link's start date {date_from.isoformat()} is after its end date "
+                f"{date_to.isoformat()}; the two were swapped."
+            )
+            date_from, date_to = date_to, date_from
+
+        lists: dict[str, tuple[str, ...]] = {}
+        for name, (key, column, singular, plural) in _LIST_FILTERS.items():
+            known = _known_values(ds, column)
+            kept: list[str] = []
+            dropped: list[str] = []
+            for value in _as_values(_get_param(params, key), known):
+                canonical = known.get(value.lower())
+                if canonical is None:
+                    dropped.append(value)
+                elif canonical not in kept:
+                    kept.append(canonical)
+            if dropped:
+                shown = ", ".join(f"“{v[:40]}”" for v in dropped[:5])
+                words = singular if len(dropped) == 1 else plural
+                notices.append(
+                    f"Ignored {words} {shown} in the link: not found in this dataset "
+                    f"({len(known):,} {plural} are available in the sidebar)."
+                )
+            lists[name] = tuple(kept)
+
+        raw_search = _get_param(params, Q_SEARCH)
+        search = raw_search[-1] if raw_search else ""
+        if len(search) > MAX_SEARCH_LENGTH:
+            notices.append(
+                f"The search text in the link was cut to {MAX_SEARCH_LENGTH} characters."
+            )
+        spec = cls(date_from=date_from, date_to=date_to, search=search, **lists)
+        return spec, notices
+
+    def without(self, *names: str) -> FilterSpec:
+        """A copy with the named fields cleared (e.g. ``spec.without("parties")``)."""
+        empty = FilterSpec()
+        return replace(self, **{n: getattr(empty, n) for n in names})

@@ -1,0 +1,215 @@
+"""Display labels: turning party ids, ISO-3 codes and topic ids into words people read.
+
+Owns every id -> label mapping shown in the UI, captions, charts and file names: party labels
+from the gazetteer file ``data/parties.csv`` ("KKE (Greece)", "Communist Party of Greece (KKE) -
+Greece"), country names from pycountry (its short ``common_name`` where it has one), topic labels
+from the taxonomy (``dashboard.topics``) and ``DISPLAY_LABELS`` for plotly's ``labels=``. Every
+lookup falls back to the raw id when the reference data does not know it, so a dataset that
+names a party missing from the gazetteer still shows something. Reference tables are read once
+per process; ``map_labels`` maps each distinct value once, so labelling a million rows costs no
+more than labelling the few hundred distinct ids.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from dashboard.paths import data_dir
+
+LabelKind = Literal["party", "country", "topic"]
+
+# Column (and aggregate) names -> axis/legend titles, for plotly's ``labels=`` and table headers.
+DISPLAY_LABELS: dict[str, str] = {
+    "id": "Id",
+    "title": "Title",
+    "text": "Text",
+    "date": "Date",
+    "date_precision": "Date precision",
+    "url": "Link",
+    "parties": "Parties",
+    "party_countries": "Party home countries",
+    "countries": "Countries mentioned",
+    "topics": "Topics",
+    "unresolved": "Unresolved short names",
+    "region": "Region",
+    "continent": "Continent",
+    "party": "Party",
+    "party_id": "Party",
+    "country": "Country",
+    "iso3": "Country",
+    "topic": "Topic",
+    "n": "Statements",
+    "count": "Statements",
+    "statements": "Statements",
+    "share": "Share of statements",
+    "period": "Period",
+    "month": "Month",
+    "year": "Year",
+    "week": "Week",
+    "value": "Value",
+}
+
+
+@dataclass(frozen=True)
+class _PartyRow:
+    name: str
+    abbreviation: str
+    country: str
+
+
+@functools.lru_cache(maxsize=4)
+def _parties(path: str) -> Mapping[str, _PartyRow]:
+    """Party id -> name, abbreviation, home country, read from the gazetteer file once."""
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError):
+        # A missing or broken gazetteer is reported by the loader; labels fall back to ids.
+        return {}
+    if "id" not in table.columns:
+        return {}
+    blank = pd.Series([""] * len(table), index=table.index)
+    names = table.get("name", table["id"])
+    abbrs = table.get("abbreviation", blank)
+    countries = table.get("country", blank)
+    return {
+        pid: _PartyRow(name=name.strip(), abbreviation=abbr.strip(), country=iso3.strip().upper())
+        for pid, name, abbr, iso3 in zip(
+            table["id"], names, abbrs.tolist(), countries.tolist(), strict=True
+        )
+    }
+
+
+def _party_table() -> Mapping[str, _PartyRow]:
+    return _parties(str(data_dir() / "parties.csv"))
+
+
+@functools.lru_cache(maxsize=4)
+def _ambiguous_abbreviations(path: str) -> frozenset[str]:
+    """Abbreviations two or more gazetteer parties share (CPC: Canada and China)."""
+    counts = pd.Series([row.abbreviation for row in _parties(path).values()]).value_counts()
+    return frozenset(a for a, c in counts.items() if a and c > 1)
+
+
+def is_ambiguous_abbreviation(abbreviation: str) -> bool:
+    """True when more than one party in the gazetteer uses ``abbreviation``."""
+    return abbreviation in _ambiguous_abbreviations(str(data_dir() / "parties.csv"))
+
+
+@functools.lru_cache(maxsize=1024)
+def country_name(iso3: str) -> str:
+    """``"GRC"`` -> ``"Greece"``; pycountry's short common name where it has one, else the id."""
+    code = str(iso3).strip().upper()
+    if not code:
+        return ""
+    try:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_3=code)
+    except (ImportError, LookupError, KeyError):
+        country = None
+    if country is None:
+        return str(iso3)
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def party_short(party_id: str) -> str:
+    """``"kke"`` -> ``"KKE"``: the abbreviation, else the full name, else the id itself."""
+    row = _party_table().get(party_id)
+    if row is None:
+        return str(party_id)
+    return row.abbreviation or row.name or str(party_id)
+
+
+def party_label(party_id: str) -> str:
+    """``"kke"`` -> ``"KKE (Greece)"``: short name plus home country, which also tells apart
+    parties sharing an abbreviation (``"CPC (Canada)"`` / ``"CPC (China)"``)."""
+    row = _party_table().get(party_id)
+    if row is None:
+        return str(party_id)
+    short = row.abbreviation or row.name or str(party_id)
+    return f"{short} ({country_name(row.country)})" if row.country else short
+
+
+def party_long_label(party_id: str) -> str:
+    """``"kke"`` -> ``"Communist Party of Greece (KKE) - Greece"`` for searchable pickers."""
+    row = _party_table().get(party_id)
+    if row is None:
+        return str(party_id)
+    name = row.name or str(party_id)
+    if row.abbreviation and row.abbreviation != name:
+        name = f"{name} ({row.abbreviation})"
+    return f"{name} - {country_name(row.country)}" if row.country else name
+
+
+def party_distinct_short(party_id: str) -> str:
+    """The abbreviation, with the home country only when another party shares it.
+
+    For captions and file names: ``"KKE"`` but ``"CPC (Canada)"``.
+    """
+    short = party_short(party_id)
+    return party_label(party_id) if is_ambiguous_abbreviation(short) else short
+
+
+def party_country(party_id: str) -> str:
+    """The ISO-3 home country of a gazetteer party, ``""`` when unknown."""
+    row = _party_table().get(party_id)
+    return row.country if row is not None else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _topic_labels(path: str) -> Mapping[str, str]:
+    """Topic id -> label from the taxonomy at ``path``, ``{}`` when absent or unreadable."""
+    if not Path(path).exists():
+        return {}
+    try:
+        from dashboard.topics import load_taxonomy
+
+        taxonomy = load_taxonomy(path)
+    except Exception:  # noqa: BLE001 - a broken taxonomy is reported by the loader, not here
+        return {}
+    labels: dict[str, str] = {}
+    for topic in getattr(taxonomy, "topics", ()) or ():
+        topic_id = getattr(topic, "id", None)
+        label = getattr(topic, "label", None)
+        if topic_id and label:
+            labels[str(topic_id)] = str(label)
+    return labels
+
+
+def _humanise(topic_id: str) -> str:
+    words = str(topic_id).replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else str(topic_id)
+
+
+def topic_label(topic_id: str) -> str:
+    """``"war-imperialism"`` -> the taxonomy's label, else a readable form of the id."""
+    label = _topic_labels(str(data_dir() / "topics.toml")).get(str(topic_id))
+    return label if label else _humanise(topic_id)
+
+
+_LOOKUPS = {"party": party_label, "country": country_name, "topic": topic_label}
+
+
+def map_labels(values: pd.Series | pd.Index, kind: LabelKind) -> pd.Series:
+    """Labels for a column or index of ids, looking each distinct id up only once.
+
+    A Series keeps its index; an Index gives a Series with a default index (assign it back with
+    ``df.index = map_labels(df.index, ...)``). Missing values stay missing.
+    """
+    if kind not in _LOOKUPS:
+        raise ValueError(f"kind must be one of {sorted(_LOOKUPS)}, got {kind!r}")
+    lookup = _LOOKUPS[kind]
+    if isinstance(values, pd.Index):
+        series = pd.Series(values, index=pd.RangeIndex(len(values)), name=values.name)
+    else:
+        series = values
+    mapping = {v: lookup(str(v)) for v in pd.unique(series.dropna())}
+    # ``map`` with a dict is a hash lookup per row (and per category for categoricals), so
+    # the Python-level lookups above run once per distinct id, not once per row.
+    return series.map(mapping).astype("str")

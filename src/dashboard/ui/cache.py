@@ -1,0 +1,297 @@
+"""Every cache of the Streamlit app: datasets shared by all sessions, filtered views, downloads.
+
+Owns the one place where ``st.cache_resource`` is used. Datasets are loaded once per server
+process and shared by every session (a million-row frame is never copied per viewer): the
+startup dataset (``DASHBOARD_DATA`` or the bundled sample) keyed by path and modification time,
+uploaded datasets in a small registry keyed by a hash of their content (so a link carrying
+``ds=<key>`` opens the same upload while the server still holds it). Derived objects - the
+filter mask of a ``FilterSpec`` and download bytes - sit in small per-dataset LRU caches, so a
+rerun with unchanged filters costs nothing. Nothing returned from here may be mutated: masks are
+read-only arrays and frames are handed out as shallow copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard.dataset import LIST_COLUMNS, Dataset
+from dashboard.errors import DatasetError
+from dashboard.filters import FilterSpec
+from dashboard.paths import sample_dataset
+
+DATA_ENV = "DASHBOARD_DATA"
+MAX_UPLOADS = 4  # uploaded datasets kept in memory for the whole server, oldest dropped first
+MAX_MASKS = 16  # filter masks per dataset (1 byte per statement each)
+MAX_EXPORTS = 2  # export files per dataset (a CSV of a million statements is ~300 MB)
+UPLOAD_EXTENSIONS: tuple[str, ...] = (
+    "csv",
+    "tsv",
+    "txt",
+    "json",
+    "jsonl",
+    "ndjson",
+    "parquet",
+    "xlsx",
+)
+
+Progress = Callable[[float], None]
+
+
+def supported_extensions() -> tuple[str, ...]:
+    """File extensions (without dot) the loader reads, for ``st.file_uploader(type=...)``."""
+    try:
+        from dashboard.load import SUPPORTED_EXTENSIONS
+    except ImportError:
+        return UPLOAD_EXTENSIONS
+    return tuple(e.lstrip(".") for e in SUPPORTED_EXTENSIONS)
+
+
+def startup_path() -> Path:
+    """The dataset the app opens: ``$DASHBOARD_DATA`` if set, else the bundled sample."""
+    configured = os.environ.get(DATA_ENV, "").strip()
+    return Path(configured).expanduser() if configured else sample_dataset()
+
+
+def build_dataset(
+    source: str | os.PathLike[str] | io.BytesIO,
+    *,
+    name: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Load and enrich ``source`` into a ``Dataset``; every failure is a ``DatasetError``."""
+    from dashboard.dataset import load_dataset  # imported late: the data core loads slowly
+
+    label = name or str(source)
+    try:
+        return load_dataset(source, mapping=mapping, name=name, progress=progress)
+    except DatasetError:
+        raise
+    except MemoryError as err:
+        raise DatasetError(
+            "there is not enough memory to load this dataset",
+            where=label,
+            hint="load a smaller part of it, or enrich it once with `dashboard enrich` to Parquet",
+        ) from err
+    except Exception as err:  # noqa: BLE001 - the UI must show a sentence, never a traceback
+        raise DatasetError(
+            f"the dataset could not be read ({type(err).__name__}: {err})",
+            where=label,
+            hint="check that the file is a statements table in one of the supported formats",
+        ) from err
+
+
+@st.cache_resource(show_spinner="Loading and enriching the statements…", max_entries=4)
+def _load_path(path: str, mtime_ns: int, size: int) -> Dataset:
+    # mtime and size are part of the cache key so an edited file is read again.
+    del mtime_ns, size
+    return build_dataset(path, name=Path(path).name)
+
+
+def load_startup_dataset() -> Dataset:
+    """The startup dataset, loaded once per server and shared by all sessions."""
+    path = startup_path()
+    if not path.exists():
+        where = f"${DATA_ENV}" if os.environ.get(DATA_ENV) else "the bundled sample"
+        raise DatasetError(
+            f"the dataset file {path} does not exist",
+            where=where,
+            hint=f"set {DATA_ENV} to an existing statements file (or start with `dashboard serve "
+            "--data PATH`)",
+        )
+    stat = path.stat()
+    return _load_path(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def empty_dataset() -> Dataset:
+    """A dataset with no statements, shown when the startup file cannot be loaded."""
+    df = pd.DataFrame(
+        {
+            "id": pd.Series(dtype="str"),
+            "title": pd.Series(dtype="str"),
+            "text": pd.Series(dtype="str"),
+            "date": pd.Series(dtype="datetime64[ns]"),
+            "date_precision": pd.Categorical([], categories=["day", "month", "year", "none"]),
+            "url": pd.Series(dtype="str"),
+            **{col: pd.Series(dtype=object) for col in LIST_COLUMNS},
+            "region": pd.Categorical([]),
+            "continent": pd.Categorical([]),
+        }
+    )
+    return Dataset.from_enriched(df, source="(no dataset)")
+
+
+def content_key(data: bytes, mapping: Mapping[str, str] | None = None) -> str:
+    """A short stable key for an upload: its content hash (plus the column mapping used)."""
+    digest = hashlib.sha256(data)
+    for ours, theirs in sorted((mapping or {}).items()):
+        digest.update(f"\0{ours}={theirs}".encode())
+    return digest.hexdigest()[:16]
+
+
+class _UploadRegistry:
+    """Uploaded datasets by content key, shared by all sessions, at most ``MAX_UPLOADS``."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, Dataset] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Dataset | None:
+        with self._lock:
+            ds = self._items.get(key)
+            if ds is not None:
+                self._items.move_to_end(key)
+            return ds
+
+    def put(self, key: str, ds: Dataset) -> None:
+        with self._lock:
+            self._items[key] = ds
+            self._items.move_to_end(key)
+            while len(self._items) > MAX_UPLOADS:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource
+def _uploads() -> _UploadRegistry:
+    return _UploadRegistry()
+
+
+def read_upload(
+    data: bytes,
+    name: str,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Dataset:
+    """Read and enrich an uploaded file; raises ``DatasetError`` saying what is wrong.
+
+    This is what the Data page calls; it touches no session state, so a failed upload leaves
+    the session's current dataset as it was.
+    """
+    ext = Path(name).suffix.lower().lstrip(".")
+    allowed = supported_extensions()
+    if ext not in allowed:
+        raise DatasetError(
+            f"files ending in .{ext or '(nothing)'} are not supported",
+            where=name,
+            hint="upload one of: " + ", ".join(f".{e}" for e in allowed),
+        )
+    if not data:
+        raise DatasetError("the file is empty", where=name, hint="upload a file with statements")
+    ds = build_dataset(io.BytesIO(data), name=name, mapping=mapping, progress=progress)
+    if len(ds.df) == 0:
+        raise DatasetError(
+            "no statements were found in the file",
+            where=name,
+            hint="check that it has a column with the statement text",
+        )
+    return ds
+
+
+def register_upload(key: str, ds: Dataset) -> None:
+    """Keep an uploaded dataset for every session (and for links carrying ``ds=key``)."""
+    _uploads().put(key, ds)
+
+
+def uploaded_dataset(key: str) -> Dataset | None:
+    """A dataset uploaded earlier in this server process, or ``None`` when it was dropped."""
+    return _uploads().get(key)
+
+
+def preview_upload_columns(data: bytes, name: str) -> tuple[list[str], dict[str, str]]:
+    """The columns of an uploaded file and the mapping the loader would guess for them."""
+    from dashboard.load import detect_columns, preview_columns
+
+    try:
+        columns = preview_columns(io.BytesIO(data), name=name)
+    except DatasetError:
+        raise
+    except Exception as err:  # noqa: BLE001 - shown to the user as a sentence
+        raise DatasetError(f"the file could not be read ({err})", where=name) from err
+    return columns, dict(detect_columns(columns))
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-dataset derived objects
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_build(self, key: Any, build: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = build()  # outside the lock: two sessions may build the same value, harmlessly
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_DERIVED: weakref.WeakKeyDictionary[Dataset, dict[str, _LRU]] = weakref.WeakKeyDictionary()
+_DERIVED_LOCK = threading.Lock()
+
+
+def _lru(ds: Dataset, name: str, size: int) -> _LRU:
+    with _DERIVED_LOCK:
+        caches = _DERIVED.setdefault(ds, {})
+        if name not in caches:
+            caches[name] = _LRU(size)
+        return caches[name]
+
+
+def filter_mask(ds: Dataset, spec: FilterSpec) -> np.ndarray:
+    """``spec.mask(ds)``, cached per dataset and spec; read-only."""
+
+    def build() -> np.ndarray:
+        mask = spec.mask(ds)
+        mask.flags.writeable = False
+        return mask
+
+    return _lru(ds, "mask", MAX_MASKS).get_or_build(spec, build)
+
+
+def filtered_frame(ds: Dataset, spec: FilterSpec, mask: np.ndarray) -> pd.DataFrame:
+    """The selected rows as a new frame object (a shallow copy when every row is selected).
+
+    A page may add columns to what it gets without touching the shared dataset.
+    """
+    if mask.all():
+        return ds.df.copy(deep=False)
+    return ds.df[mask]
+
+
+def export_bytes(ds: Dataset, spec: FilterSpec, fmt: str) -> bytes:
+    """All statements ``spec`` selects, as ``csv``, ``jsonl`` or ``parquet`` bytes (cached)."""
+    from dashboard import export
+
+    writers = {
+        "csv": export.to_csv_bytes,
+        "jsonl": export.to_jsonl_bytes,
+        "parquet": export.to_parquet_bytes,
+    }
+    if fmt not in writers:
+        raise ValueError(f"unknown export format {fmt!r}")
+
+    def build() -> bytes:
+        mask = filter_mask(ds, spec)
+        return writers[fmt](ds.df[mask] if not mask.all() else ds.df)
+
+    return _lru(ds, "export", MAX_EXPORTS).get_or_build((spec, fmt), build)

@@ -1,0 +1,291 @@
+"""Page helpers every page uses: the filtered ``View``, the heading and caption, charts, tables.
+
+Owns the shared top and bottom of a page - ``start_page`` (heading, the one caption describing
+the active filters, any notices about the link), ``show_empty_state``, ``show_chart`` (theme-aware
+plotly chart, offline map config, "Download data (CSV)" for the numbers behind it) and
+``show_statements`` (statements as plain text in a table, never HTML). Pages stay thin: they pick
+an aggregation and a figure builder and hand the results to these helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.dataset import Dataset
+from dashboard.export import download_name, is_list_column, to_csv_bytes
+from dashboard.filters import FilterSpec
+from dashboard.labels import DISPLAY_LABELS, map_labels
+from dashboard.ui import cache, state
+from dashboard.ui.theme import PRESENT_CHART_HEIGHT
+
+# The app's pages in menu order: (file, title, icon). The first is the default page.
+APP_PAGES: tuple[tuple[str, str, str], ...] = (
+    ("pages/overview.py", "Overview", ":material/dashboard:"),
+    ("pages/timeline.py", "Timeline", ":material/timeline:"),
+    ("pages/world_map.py", "World map", ":material/public:"),
+    ("pages/topics.py", "Topics", ":material/label:"),
+    ("pages/parties.py", "Parties", ":material/groups:"),
+    ("pages/explore.py", "Explore statements", ":material/table_rows:"),
+    ("pages/data.py", "Data", ":material/database:"),
+)
+FALLBACK_PLOTLY_CONFIG: dict[str, Any] = {"topojsonURL": "app/static/topojson/"}
+
+# Display name -> (source column, label kind for list columns)
+STATEMENT_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "Date": ("date", None),
+    "Title": ("title", None),
+    "Text": ("text", None),
+    "Parties": ("parties", "party"),
+    "Party home countries": ("party_countries", "country"),
+    "Countries mentioned": ("countries", "country"),
+    "Topics": ("topics", "topic"),
+    "Unresolved short names": ("unresolved", None),
+    "Continent": ("continent", None),
+    "Region": ("region", None),
+    "Link": ("url", None),
+    "Id": ("id", None),
+}
+DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
+    "Date",
+    "Title",
+    "Text",
+    "Parties",
+    "Countries mentioned",
+    "Topics",
+    "Link",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """The statements a page shows: the shared dataset, the filters and the selected rows.
+
+    ``df`` holds the selected rows with their original index (row positions in
+    ``dataset.df``); it is the page's own frame object, so adding a column never touches the
+    shared dataset. ``long(col)`` is the exploded list column restricted to the same rows.
+    """
+
+    dataset: Dataset
+    spec: FilterSpec
+    mask: np.ndarray
+    df: pd.DataFrame
+    n: int
+    present: bool = False
+    dataset_key: str = ""
+    _long: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def long(self, col: str) -> pd.DataFrame:
+        """``dataset.long[col]`` (``row``, ``value``) for the selected statements only."""
+        if col not in self._long:
+            table = self.dataset.long[col]
+            if self.n == len(self.dataset.df):
+                self._long[col] = table.copy(deep=False)
+            else:
+                self._long[col] = table[self.mask[table["row"].to_numpy()]]
+        return self._long[col]
+
+
+def make_pages() -> list[Any]:
+    """``st.Page`` objects for ``st.navigation``, in menu order."""
+    return [
+        st.Page(path, title=title, icon=icon, default=i == 0)
+        for i, (path, title, icon) in enumerate(APP_PAGES)
+    ]
+
+
+def _frame() -> state.Frame:
+    """This run's frame, as built by ``app.py``.
+
+    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until the
+    entry point has called ``st.navigation`` once in the server process (and AppTest resets that
+    on every run), so the first request for e.g. ``/explore?party=kke`` may run the page file on
+    its own. Registering the navigation and rerunning switches Streamlit to ``app.py`` routing,
+    which then draws the frame; if that somehow keeps failing the frame is built right here.
+    """
+    frame = state.current_frame()
+    if frame is not None:
+        return frame
+    if state.in_app_run():
+        raise RuntimeError("a page helper ran before app.py built the frame")
+    attempts = int(st.session_state.get(state.SS_UNFRAMED_RERUNS, 0))
+    if attempts < 2:
+        st.session_state[state.SS_UNFRAMED_RERUNS] = attempts + 1
+        st.navigation(make_pages(), position="hidden")
+        st.rerun()
+    ds, key, notices = state.select_dataset()
+    with state.app_run():
+        frame = state.build_frame(ds, key, notices)
+    return frame
+
+
+def current_view() -> View:
+    """The ``View`` of the active filters, without drawing anything."""
+    frame = _frame()
+    ds = frame.dataset
+    mask = cache.filter_mask(ds, frame.spec)
+    df = cache.filtered_frame(ds, frame.spec, mask)
+    return View(
+        dataset=ds,
+        spec=frame.spec,
+        mask=mask,
+        df=df,
+        n=len(df),
+        present=frame.present,
+        dataset_key=frame.dataset_key,
+    )
+
+
+def start_page(title: str) -> View:
+    """Page heading, the caption describing the active filters and any notices about the link."""
+    view = current_view()
+    st.title(title)
+    st.caption(view.spec.describe(view.dataset, view.n))
+    for notice in _frame().notices:
+        st.warning(notice, icon=":material/link_off:")
+    return view
+
+
+def show_empty_state(view: View) -> bool:
+    """When nothing matches, say so kindly and return True (the page then calls ``st.stop()``)."""
+    if view.n:
+        return False
+    if len(view.dataset.df) == 0:
+        st.info("This dataset holds no statements. Load another one on the **Data** page.")
+        return True
+    active = ", ".join(view.spec.active_filters())
+    st.info(
+        f"No statements match these filters ({active}). Widen the date range, remove a filter, "
+        "or press **Reset filters** in the sidebar.",
+        icon=":material/filter_alt_off:",
+    )
+    return True
+
+
+def plotly_config() -> dict[str, Any]:
+    """Plotly's config for every chart: offline map files come from the app's static folder."""
+    try:
+        from dashboard.mapdata import plotly_config as map_config
+    except ImportError:
+        return dict(FALLBACK_PLOTLY_CONFIG)
+    return dict(map_config())
+
+
+def show_chart(
+    fig: go.Figure,
+    data: pd.DataFrame | None,
+    *,
+    key: str,
+    name: str,
+    on_select: bool = False,
+) -> Any:
+    """Draw ``fig`` full width in the current theme, with a CSV download of ``data``.
+
+    ``data`` is the small aggregate the figure shows (never raw rows); ``name`` goes into the
+    download's file name. Returns the selection event when ``on_select``.
+    """
+    frame = _frame()
+    if frame.present:
+        fig = go.Figure(fig)
+        height = fig.layout.height or 0
+        fig.update_layout(
+            height=max(height, PRESENT_CHART_HEIGHT), font={"size": 18}, title_font={"size": 24}
+        )
+    event = st.plotly_chart(
+        fig,
+        width="stretch",
+        theme="streamlit",
+        key=key,
+        config=plotly_config(),
+        on_select="rerun" if on_select else "ignore",
+    )
+    if data is not None and not frame.present:
+        st.download_button(
+            "Download data (CSV)",
+            data=to_csv_bytes(data),
+            file_name=download_name(frame.dataset.source, frame.spec, name, "csv"),
+            mime="text/csv",
+            key=f"{key}_download",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+    return event if on_select else None
+
+
+def _dates_at_precision(df: pd.DataFrame) -> pd.Series:
+    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated``: ISO, so it also sorts in time."""
+    dates = df["date"] if "date" in df.columns else pd.Series(pd.NaT, index=df.index)
+    precision = (
+        df["date_precision"].astype("str")
+        if "date_precision" in df.columns
+        else pd.Series("day", index=df.index)
+    )
+    day = dates.dt.strftime("%Y-%m-%d")
+    out = day.where(precision == "day", dates.dt.strftime("%Y-%m"))
+    out = out.where(precision != "year", dates.dt.strftime("%Y"))
+    return out.where(dates.notna() & (precision != "none"), "undated")
+
+
+def _joined_labels(series: pd.Series, kind: str | None) -> pd.Series:
+    lengths = series.map(len)
+    flat = pd.Series([v for values in series for v in values], dtype="object")
+    labels = map_labels(flat, kind) if kind and len(flat) else flat.astype("str")
+    rows = np.repeat(np.arange(len(series)), lengths.to_numpy())
+    joined = pd.Series(labels.to_numpy(), index=rows).groupby(level=0).agg(", ".join)
+    return pd.Series(joined.reindex(range(len(series))).fillna("").to_numpy(), index=series.index)
+
+
+def _safe_links(urls: pd.Series) -> pd.Series:
+    """Only http(s) links become clickable; ``javascript:`` and the like are blanked."""
+    text = urls.astype("str").fillna("").str.strip()
+    return text.where(text.str.match(r"(?i)^https?://"), None)
+
+
+def statements_table(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Display frame for ``df`` (already cut to the rows to show): plain strings, labels."""
+    wanted = [c for c in (columns or DEFAULT_STATEMENT_COLUMNS) if c in STATEMENT_COLUMNS]
+    out: dict[str, pd.Series] = {}
+    for display in wanted:
+        source, kind = STATEMENT_COLUMNS[display]
+        if source not in df.columns:
+            continue
+        series = df[source]
+        if display == "Date":
+            out[display] = _dates_at_precision(df)
+        elif display == "Link":
+            out[display] = _safe_links(series)
+        elif is_list_column(series) or source in ("parties", "countries", "topics"):
+            out[display] = _joined_labels(series, kind)
+        else:
+            out[display] = series.astype("str")
+    return pd.DataFrame(out, index=df.index)
+
+
+def show_statements(
+    df: pd.DataFrame, *, key: str, limit: int = 50, columns: Sequence[str] | None = None
+) -> None:
+    """The first ``limit`` rows of ``df`` as a sortable table of plain text (never HTML)."""
+    table = statements_table(df.head(limit), columns)
+    st.dataframe(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Date": st.column_config.TextColumn("Date", width="small"),
+            "Title": st.column_config.TextColumn("Title", width="medium"),
+            "Text": st.column_config.TextColumn("Text", width="large"),
+            "Link": st.column_config.LinkColumn("Link", display_text="open", width="small"),
+        },
+    )
+
+
+def column_title(column: str) -> str:
+    """The display name of a frame column (``DISPLAY_LABELS``), for pages' headings."""
+    return DISPLAY_LABELS.get(column, column.replace("_", " ").capitalize())

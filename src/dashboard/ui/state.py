@@ -1,0 +1,410 @@
+"""Session and URL state: which dataset a session looks at, the sidebar filters and ``?query``.
+
+Owns the round trip between the browser URL, the sidebar widgets and the ``FilterSpec``:
+
+* On a session's first run the URL is the truth: ``FilterSpec.from_query`` reads it (dropping
+  unknown or malformed values with a notice) and seeds the widgets' session state.
+* From then on the widgets are the truth and every run writes the spec back to the URL, so
+  reloading, bookmarking or sharing it reproduces the view. ``st.navigation`` drops the query
+  string when the user switches pages; because the widgets live in ``app.py`` (drawn on every
+  page) their state survives the switch and the next run puts the parameters back.
+
+Streamlit 1.67's ``bind="query-params"`` is deliberately not used: it writes the *formatted*
+option (our labels with counts) into the URL, silently drops unknown values (we must say so),
+and cannot express the precision-aware "whole span means no date filter" rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from dashboard.dataset import Dataset
+from dashboard.errors import DatasetError
+from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
+from dashboard.labels import country_name, party_long_label, topic_label
+from dashboard.ui import cache
+
+# Widget keys (tests find widgets by these).
+K_DATES = "f_dates"
+K_CONTINENTS = "f_continents"
+K_REGIONS = "f_regions"
+K_COUNTRIES = "f_countries"
+K_PARTIES = "f_parties"
+K_TOPICS = "f_topics"
+K_SEARCH = "f_search"
+K_RESET = "f_reset"
+K_PRESENT = "present"
+K_PRESENT_EXIT = "present_exit"
+
+# URL parameters owned here besides the filters' own (QUERY_KEYS).
+Q_PRESENT = "present"
+Q_DATASET = "ds"
+OWNED_QUERY_KEYS: tuple[str, ...] = (*QUERY_KEYS, Q_PRESENT, Q_DATASET)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+# Session-state slots (leading underscore: not widget keys).
+_SS_DATASET_KEY = "_dashboard_dataset_key"
+_SS_SYNCED = "_dashboard_synced"
+_SS_SPEC = "_dashboard_spec"
+_SS_NOTICES = "_dashboard_notices"
+_SS_FRAME = "_dashboard_frame"
+SS_UNFRAMED_RERUNS = "_dashboard_unframed_reruns"  # see dashboard.ui.page._frame
+
+# sidebar widget key -> (FilterSpec field, column its options come from, label, labeller)
+_LIST_WIDGETS: tuple[tuple[str, str, str, str], ...] = (
+    (K_CONTINENTS, "continents", "continent", "Continent"),
+    (K_REGIONS, "regions", "region", "Region"),
+    (K_COUNTRIES, "countries", "party_countries", "Country (party's home)"),
+    (K_PARTIES, "parties", "parties", "Party"),
+    (K_TOPICS, "topics", "topics", "Topic"),
+)
+_LABELLERS = {
+    "continent": str,
+    "region": str,
+    "party_countries": country_name,
+    "parties": party_long_label,
+    "topics": topic_label,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """What every page of this run shows: the dataset, the filters and presenter mode."""
+
+    dataset: Dataset
+    dataset_key: str  # "" for the startup dataset, else the upload's content key
+    spec: FilterSpec
+    present: bool
+    notices: tuple[str, ...]  # dropped URL values etc., shown on the page until filters change
+
+
+# ---------------------------------------------------------------------------------------------
+# Dataset choice
+
+
+def select_dataset() -> tuple[Dataset, str, list[str]]:
+    """The session's dataset, its key and notices; raises ``DatasetError`` if none loads.
+
+    A session starts on the dataset named by ``?ds=`` when the server still holds that upload,
+    else on the startup dataset.
+    """
+    notices: list[str] = []
+    if _SS_DATASET_KEY not in st.session_state:
+        st.session_state[_SS_DATASET_KEY] = st.query_params.get(Q_DATASET, "").strip()
+    key = str(st.session_state[_SS_DATASET_KEY])
+    if key:
+        ds = cache.uploaded_dataset(key)
+        if ds is not None:
+            return ds, key, notices
+        notices.append(
+            f"The dataset in this link (ds={key[:20]}) is no longer loaded on this server, so the "
+            "default dataset is shown. Upload the file again on the Data page to restore it."
+        )
+        st.session_state[_SS_DATASET_KEY] = ""
+    return cache.load_startup_dataset(), "", notices
+
+
+def use_dataset(key: str) -> None:
+    """Make an uploaded dataset (already registered in the cache) this session's dataset."""
+    st.session_state[_SS_DATASET_KEY] = key
+
+
+def use_startup_dataset() -> None:
+    """Go back to the startup dataset."""
+    st.session_state[_SS_DATASET_KEY] = ""
+
+
+def open_upload(
+    data: bytes,
+    name: str,
+    mapping: Mapping[str, str] | None = None,
+    progress: cache.Progress | None = None,
+) -> tuple[str, str]:
+    """Read an uploaded file and make it this session's dataset.
+
+    Returns ``(key, "")`` on success, or ``("", message)`` when the file cannot be used; the
+    session keeps its current dataset in that case. A file uploaded before (by anyone, with the
+    same column mapping) is not read again.
+    """
+    key = cache.content_key(data, mapping)
+    ds = cache.uploaded_dataset(key)
+    if ds is None:
+        try:
+            ds = cache.read_upload(data, name, mapping, progress)
+        except DatasetError as err:
+            return "", str(err)
+        cache.register_upload(key, ds)
+    use_dataset(key)
+    return key, ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Widgets <-> spec
+
+
+def _date_bounds(ds: Dataset) -> tuple[dt.date, dt.date] | None:
+    lo, hi = date_span(ds)
+    return (lo, hi) if lo is not None and hi is not None else None
+
+
+def _clamp(day: dt.date, lo: dt.date, hi: dt.date) -> dt.date:
+    return min(max(day, lo), hi)
+
+
+def _seed_widgets(ds: Dataset, spec: FilterSpec) -> None:
+    """Put ``spec`` into the sidebar widgets' session state (before they are drawn)."""
+    bounds = _date_bounds(ds)
+    if bounds is not None:
+        lo, hi = bounds
+        start = _clamp(spec.date_from or lo, lo, hi)
+        end = _clamp(spec.date_to or hi, lo, hi)
+        st.session_state[K_DATES] = (min(start, end), max(start, end))
+    for key, field, _, _ in _LIST_WIDGETS:
+        st.session_state[key] = list(getattr(spec, field))
+    st.session_state[K_SEARCH] = spec.search
+
+
+def _spec_from_widgets(ds: Dataset) -> FilterSpec:
+    """The spec the sidebar widgets currently describe."""
+    date_from = date_to = None
+    bounds = _date_bounds(ds)
+    picked = st.session_state.get(K_DATES)
+    if bounds is not None and isinstance(picked, Sequence) and len(picked) >= 1:
+        lo, hi = bounds
+        start = picked[0]
+        end = picked[1] if len(picked) >= 2 else None
+        # The whole span means "no date filter", which keeps undated statements in view; a
+        # narrowed range keeps both ends, so a shared link says exactly which days it shows.
+        if end is None:  # the second click of the range picker is still to come
+            date_from = start if start is not None and start > lo else None
+        elif start is not None and (start > lo or end < hi):
+            date_from, date_to = start, end
+    lists = {field: tuple(st.session_state.get(key) or ()) for key, field, _, _ in _LIST_WIDGETS}
+    search = str(st.session_state.get(K_SEARCH) or "")
+    return FilterSpec(date_from=date_from, date_to=date_to, search=search, **lists)
+
+
+def _parse_present(raw: str | None, notices: list[str]) -> bool:
+    value = (raw or "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        notices.append(
+            f"Ignored present=“{value[:20]}” in the link: use present=1 or leave it out."
+        )
+    return False
+
+
+def _sync_from_url(ds: Dataset) -> list[str]:
+    """Seed the widgets once per session and dataset; returns notices about dropped values."""
+    token = id(ds)
+    if st.session_state.get(_SS_SYNCED) == token:
+        return []
+    notices: list[str] = []
+    if _SS_SYNCED not in st.session_state:
+        # First run of this session: the URL is the truth.
+        params: Mapping[str, Any] = st.query_params
+        st.session_state[K_PRESENT] = _parse_present(st.query_params.get(Q_PRESENT), notices)
+    else:
+        # The dataset changed (an upload): keep whichever filters still make sense for it.
+        previous = st.session_state.get(_SS_SPEC)
+        params = previous.to_query() if isinstance(previous, FilterSpec) else {}
+    spec, dropped = FilterSpec.from_query(params, ds)
+    notices.extend(dropped)
+    if _date_bounds(ds) is None and (spec.date_from or spec.date_to):
+        notices.append("Ignored the link's date range: no statement in this dataset is dated.")
+    _seed_widgets(ds, spec)
+    st.session_state[_SS_SYNCED] = token
+    return notices
+
+
+def reset_filters() -> None:
+    """Widget callback: clear every filter (the dataset and presenter mode stay)."""
+    frame = st.session_state.get(_SS_FRAME)
+    if isinstance(frame, Frame):
+        _seed_widgets(frame.dataset, FilterSpec())
+    else:
+        for key, _, _, _ in _LIST_WIDGETS:
+            st.session_state[key] = []
+        st.session_state[K_SEARCH] = ""
+        st.session_state.pop(K_DATES, None)
+
+
+def _exit_presenter_mode() -> None:
+    st.session_state[K_PRESENT] = False
+
+
+def _formatter(column: str, counts: Mapping[str, int]) -> Any:
+    labeller = _LABELLERS[column]
+
+    def fmt(value: str) -> str:
+        n = counts.get(value)
+        return f"{labeller(value)} · {n:,}" if n is not None else labeller(value)
+
+    return fmt
+
+
+def draw_sidebar(ds: Dataset) -> None:
+    """The filter widgets, identical on every page; options are values present in ``ds``."""
+    with st.sidebar:
+        st.header("Filters")
+        bounds = _date_bounds(ds)
+        if bounds is not None:
+            lo, hi = bounds
+            st.date_input(
+                "Date range",
+                min_value=lo,
+                max_value=hi,
+                key=K_DATES,
+                format="YYYY-MM-DD",
+                help="A statement dated only to a month (or year) is shown when that month "
+                "overlaps the range. Undated statements are shown only for the full range.",
+            )
+        for key, _, column, label in _LIST_WIDGETS:
+            counts = option_counts(ds, column)
+            if counts.empty:
+                continue
+            st.multiselect(
+                label,
+                options=counts.index.tolist(),
+                key=key,
+                format_func=_formatter(column, counts.to_dict()),
+                placeholder="All",
+            )
+        st.text_input(
+            "Search title and text",
+            key=K_SEARCH,
+            placeholder='words or "a phrase"',
+            help="Every word must occur (at a word start, ignoring case and accents); put a "
+            'phrase in "quotes" to find it as written.',
+        )
+        st.button("Reset filters", key=K_RESET, on_click=reset_filters, icon=":material/undo:")
+        st.divider()
+        st.toggle(
+            "Presenter mode",
+            key=K_PRESENT,
+            help="Hide the sidebar and Streamlit's menus and enlarge text and charts; the link "
+            "(with present=1) opens straight into this view.",
+        )
+
+
+def draw_presenter_exit() -> None:
+    """The one control left in presenter mode: a small way back."""
+    st.button(
+        "Exit presenter mode",
+        key=K_PRESENT_EXIT,
+        on_click=_exit_presenter_mode,
+        type="tertiary",
+        icon=":material/close_fullscreen:",
+    )
+
+
+def frame_query(frame: Frame) -> dict[str, str]:
+    """The URL parameters that reproduce ``frame``: filters, presenter mode, uploaded dataset."""
+    desired = frame.spec.to_query()
+    if frame.present:
+        desired[Q_PRESENT] = "1"
+    if frame.dataset_key:
+        desired[Q_DATASET] = frame.dataset_key
+    return desired
+
+
+def write_url(frame: Frame) -> None:
+    """Put the frame's state into the URL, touching only the parameters this app owns."""
+    desired = frame_query(frame)
+    for key in OWNED_QUERY_KEYS:
+        current = st.query_params.get_all(key)
+        wanted = [desired[key]] if key in desired else []
+        if current == wanted:
+            continue
+        if wanted:
+            st.query_params[key] = wanted[0]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -> Frame:
+    """Sync from the URL, draw the sidebar, and return (and remember) this run's frame."""
+    notices = list(dataset_notices) + _sync_from_url(ds)
+    if K_PRESENT not in st.session_state:
+        st.session_state[K_PRESENT] = False
+    draw_sidebar(ds)
+    spec = _spec_from_widgets(ds)
+    if notices:
+        st.session_state[_SS_NOTICES] = (tuple(notices), spec)
+    stored = st.session_state.get(_SS_NOTICES)
+    shown: tuple[str, ...] = ()
+    if stored and stored[1] == spec:
+        shown = stored[0]
+    elif stored:
+        del st.session_state[_SS_NOTICES]  # the user changed the filters: the notice is stale
+    st.session_state[_SS_SPEC] = spec
+    frame = Frame(
+        dataset=ds,
+        dataset_key=dataset_key,
+        spec=spec,
+        present=bool(st.session_state.get(K_PRESENT)),
+        notices=shown,
+    )
+    st.session_state[_SS_FRAME] = frame
+    _RUN.frame = frame
+    write_url(frame)
+    return frame
+
+
+# The frame of the run in progress. Pages run inside app.py's call (``pg.run()``) on the
+# session's script thread, so a thread-local tells a page whether app.py framed this very run;
+# session state would still hold the previous run's frame.
+_RUN = threading.local()
+
+
+@contextmanager
+def app_run() -> Iterator[None]:
+    """Mark the code inside as one run of ``app.py`` (pages see ``current_frame()``)."""
+    _RUN.active = True
+    _RUN.frame = None
+    st.session_state.pop(SS_UNFRAMED_RERUNS, None)
+    try:
+        yield
+    finally:
+        _RUN.active = False
+        _RUN.frame = None
+
+
+def legacy_pages_routing() -> bool:
+    """True when Streamlit routes this run the old way (by the ``pages/`` folder).
+
+    Streamlit does so until the entry point's ``st.navigation`` has run once in the process;
+    widgets drawn in such a run get other ids than in later runs, so ``app.py`` reruns first.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old routing
+        return False
+    return bool(getattr(PagesManager, "uses_pages_directory", False))
+
+
+def in_app_run() -> bool:
+    """True while ``app.py`` is running (so a page was routed by its ``st.navigation``)."""
+    return bool(getattr(_RUN, "active", False))
+
+
+def current_frame() -> Frame | None:
+    """The frame ``app.py`` built in this run, if any."""
+    frame = getattr(_RUN, "frame", None)
+    return frame if isinstance(frame, Frame) else None
+
+
+def presenter_mode_requested() -> bool:
+    """Presenter mode as known before the sidebar is drawn (for ``st.set_page_config``)."""
+    if K_PRESENT in st.session_state:
+        return bool(st.session_state[K_PRESENT])
+    return (st.query_params.get(Q_PRESENT) or "").strip().lower() in _TRUE

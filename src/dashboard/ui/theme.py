@@ -1,0 +1,56 @@
+"""Look and feel: the colour-blind-safe palette and the static CSS of presenter mode.
+
+Owns the only HTML the app injects. It is a constant stylesheet - no data, no user text ever goes
+into it - so statement text can never become markup. Presenter mode hides the sidebar, Streamlit's
+header, toolbar and footer and enlarges type; charts are enlarged by ``ui.page.show_chart``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+)
+PRESENT_FONT_SCALE = 1.35
+PRESENT_CHART_HEIGHT = 640
+
+_BASE_CSS = """
+<style>
+/* Long statements wrap instead of widening the page. */
+[data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
+</style>
+"""
+
+_PRESENT_CSS = f"""
+<style>
+section[data-testid="stSidebar"],
+[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarNav"],
+header[data-testid="stHeader"],
+[data-testid="stToolbar"],
+[data-testid="stDecoration"],
+[data-testid="stStatusWidget"],
+footer {{ display: none !important; }}
+html {{ font-size: {PRESENT_FONT_SCALE * 100:.0f}%; }}
+.block-container, [data-testid="stMainBlockContainer"] {{
+  padding-top: 1.5rem !important;
+  max-width: 100% !important;
+}}
+[data-testid="stCaptionContainer"] p {{ font-size: 1.1rem; }}
+</style>
+"""
+
+
+def apply_theme(present: bool) -> None:
+    """Inject the app's static stylesheet (and presenter mode's when ``present``)."""
+    st.html(_BASE_CSS + (_PRESENT_CSS if present else ""))

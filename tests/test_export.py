@@ -1,0 +1,126 @@
+"""Downloads: spreadsheet-safe CSV, JSON Lines and Parquet bytes, and what the files are called."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard.export import download_name, to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
+from dashboard.filters import FilterSpec
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "title": ['=HYPERLINK("http://x")', "-5 degrees in Athens", 'Say "hi", twice', "ok"],
+            "text": ["Κομμουνιστικό Κόμμα", "line one\nline two", "@everyone", "+1"],
+            "date": pd.to_datetime(["2015-10-20", "2015-10-01", "2015-01-01", None]),
+            "date_precision": pd.Categorical(["day", "month", "year", "none"]),
+            "parties": [["kke", "tkp"], [], ["=cmd"], ["pcp-portugal"]],
+            "n": [-5, 3, 0, 12],
+            "continent": pd.Categorical(["Europe", "", "-x", "Europe"]),
+        }
+    )
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _cell(value: str) -> str:
+    df = pd.DataFrame({"title": [value]})
+    return _csv_rows(to_csv_bytes(df))[0]["title"]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+31 20 555", "'+31 20 555"),
+        ("-5 degrees", "'-5 degrees"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tindented", "'\tindented"),
+        ("\rreturn", "'\rreturn"),
+        ("plain text", "plain text"),
+        ("a=b+c", "a=b+c"),  # only a leading trigger makes a formula
+        (" =spaced", " =spaced"),
+        ("", ""),
+    ],
+)
+def test_csv_neutralises_formula_cells(value, written):
+    assert _cell(value) == written
+
+
+def test_csv_numbers_stay_numbers_and_lists_are_joined():
+    data = to_csv_bytes(_frame())
+    raw = data.decode("utf-8-sig").splitlines()
+    assert raw[1].split(",")[-2] == "-5"  # unquoted: a spreadsheet reads a number, not text
+    rows = _csv_rows(data)
+    assert [r["parties"] for r in rows] == ["kke; tkp", "", "'=cmd", "pcp-portugal"]
+    assert rows[2]["continent"] == "'-x"
+    assert pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")["n"].tolist() == [-5, 3, 0, 12]
+
+
+def test_csv_is_utf8_with_bom_and_keeps_quotes_and_newlines():
+    data = to_csv_bytes(_frame())
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = _csv_rows(data)
+    assert rows[0]["text"] == "Κομμουνιστικό Κόμμα"
+    assert rows[1]["text"] == "line one\nline two"
+    assert rows[2]["title"] == 'Say "hi", twice'
+
+
+def test_csv_writes_dates_at_their_precision():
+    rows = _csv_rows(to_csv_bytes(_frame()))
+    assert [r["date"] for r in rows] == ["2015-10-20", "2015-10", "2015", ""]
+
+
+def test_csv_of_no_rows_is_just_the_header():
+    data = to_csv_bytes(_frame().iloc[:0])
+    assert data.decode("utf-8-sig").strip().split(",")[0] == '"id"'
+    assert _csv_rows(data) == []
+
+
+def test_jsonl_keeps_lists_dates_and_text_as_data():
+    lines = to_jsonl_bytes(_frame()).decode("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 4
+    assert records[0]["parties"] == ["kke", "tkp"]
+    assert records[0]["title"] == '=HYPERLINK("http://x")'  # JSON is data, not a spreadsheet
+    assert [r["date"] for r in records] == ["2015-10-20", "2015-10-01", "2015-01-01", None]
+    assert records[1]["date_precision"] == "month"
+    assert "Κομμουνιστικό" in lines[0]  # real UTF-8, not \\u escapes
+
+
+def test_parquet_round_trips_lists_and_dates():
+    back = pd.read_parquet(io.BytesIO(to_parquet_bytes(_frame())))
+    assert [list(v) for v in back["parties"]] == [["kke", "tkp"], [], ["=cmd"], ["pcp-portugal"]]
+    assert back["date"].iloc[1] == pd.Timestamp("2015-10-01")
+    assert back["date_precision"].tolist() == ["day", "month", "year", "none"]
+    assert back["n"].tolist() == [-5, 3, 0, 12]
+
+
+OCT_2015 = {"date_from": dt.date(2015, 10, 1), "date_to": dt.date(2015, 10, 31)}
+
+
+@pytest.mark.parametrize(
+    ("source", "spec", "what", "ext", "name"),
+    [
+        ("", FilterSpec(parties=("kke",), **OCT_2015), "statements", "csv",
+         "statements_KKE_2015-10.csv"),
+        ("sample_statements.csv", FilterSpec(), "statements", "parquet",
+         "statements_all_sample_statements.parquet"),
+        ("/srv/data/icp 2015 (v2).xlsx", FilterSpec(topics=("elections",)), "timeline", ".csv",
+         "timeline_elections_icp-2015-v2.csv"),
+        ("feed.jsonl", FilterSpec(search="war"), "top parties", "jsonl",
+         "top-parties_search-war_feed.jsonl"),
+    ],
+)  # fmt: skip
+def test_download_name(source, spec, what, ext, name):
+    assert download_name(source, spec, what, ext) == name

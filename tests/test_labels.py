@@ -1,0 +1,127 @@
+"""Display labels: party, country and topic ids turned into the words the dashboard shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import labels
+
+GAZETTEER = """id,name,abbreviation,native_name,country,aliases,parent,partyfacts_id,kind,context
+kke,Communist Party of Greece,KKE,,GRC,,,,party,
+cpc-canada,Communist Party of Canada,CPC,,CAN,,,,party,
+cpc-china,Communist Party of China,CPC,,CHN,,,,party,
+noabbr,Communists of Somewhere,,,RUS,,,,party,
+nocountry,Floating Party,FP,,,,,,party,
+"""
+
+TAXONOMY = """
+[[topic]]
+id = "elections"
+label = "Elections and votes"
+description = "x"
+patterns = ["election"]
+"""
+
+
+@pytest.fixture(autouse=True)
+def reference_dir(tmp_path, monkeypatch):
+    """A small gazetteer and taxonomy of our own, so the expected labels are known here."""
+    (tmp_path / "parties.csv").write_text(GAZETTEER, encoding="utf-8")
+    (tmp_path / "topics.toml").write_text(TAXONOMY, encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("party_id", "short", "label", "long", "distinct"),
+    [
+        ("kke", "KKE", "KKE (Greece)", "Communist Party of Greece (KKE) - Greece", "KKE"),
+        (
+            "cpc-canada",
+            "CPC",
+            "CPC (Canada)",
+            "Communist Party of Canada (CPC) - Canada",
+            "CPC (Canada)",
+        ),
+        (
+            "cpc-china",
+            "CPC",
+            "CPC (China)",
+            "Communist Party of China (CPC) - China",
+            "CPC (China)",
+        ),
+        (
+            "noabbr",
+            "Communists of Somewhere",
+            "Communists of Somewhere (Russian Federation)",
+            "Communists of Somewhere - Russian Federation",
+            "Communists of Somewhere",
+        ),
+        ("nocountry", "FP", "FP", "Floating Party (FP)", "FP"),
+        ("not-in-gazetteer", "not-in-gazetteer", "not-in-gazetteer", "not-in-gazetteer", None),
+    ],
+)
+def test_party_labels(party_id, short, label, long, distinct):
+    assert labels.party_short(party_id) == short
+    assert labels.party_label(party_id) == label
+    assert labels.party_long_label(party_id) == long
+    if distinct is not None:
+        assert labels.party_distinct_short(party_id) == distinct
+
+
+@pytest.mark.parametrize(
+    ("iso3", "expected"),
+    [
+        ("GRC", "Greece"),
+        ("grc", "Greece"),
+        ("PRK", "North Korea"),  # pycountry's common name, not "Korea, Democratic People's..."
+        ("XXX", "XXX"),  # unknown codes stay visible as they are
+        ("", ""),
+    ],
+)
+def test_country_name(iso3, expected):
+    assert labels.country_name(iso3) == expected
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "expected"),
+    [
+        ("elections", "Elections and votes"),  # from the taxonomy file
+        ("war_imperialism", "War imperialism"),  # not in it: a readable form of the id
+        ("party-life", "Party life"),
+    ],
+)
+def test_topic_label(topic_id, expected):
+    assert labels.topic_label(topic_id) == expected
+
+
+def test_map_labels_keeps_index_and_missing_values():
+    values = pd.Series(["kke", None, "cpc-china", "kke"], index=[10, 11, 12, 13], dtype="category")
+    out = labels.map_labels(values, "party")
+    assert out.index.tolist() == [10, 11, 12, 13]
+    assert out.iloc[[0, 2, 3]].tolist() == ["KKE (Greece)", "CPC (China)", "KKE (Greece)"]
+    assert pd.isna(out.iloc[1])
+
+
+@pytest.mark.parametrize(
+    ("values", "kind", "expected"),
+    [
+        (pd.Index(["GRC", "CAN"], name="iso3"), "country", ["Greece", "Canada"]),
+        (pd.Index(["elections", "x_y"]), "topic", ["Elections and votes", "X y"]),
+        (pd.Series(["cpc-canada"]), "party", ["CPC (Canada)"]),
+    ],
+)
+def test_map_labels_kinds(values, kind, expected):
+    assert labels.map_labels(values, kind).tolist() == expected
+
+
+def test_map_labels_rejects_unknown_kind():
+    with pytest.raises(ValueError, match="kind"):
+        labels.map_labels(pd.Series(["x"]), "colour")
+
+
+@pytest.mark.parametrize("column", ["date", "parties", "countries", "topics", "n", "share"])
+def test_display_labels_cover_frame_and_aggregate_columns(column):
+    label = labels.DISPLAY_LABELS[column]
+    assert label and label[0].isupper()
