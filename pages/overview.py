@@ -1,0 +1,72 @@
+"""Overview page: headline numbers, a small timeline, top parties and topics, latest statements.
+
+Everything is computed from the filtered statements (the sidebar filters) with the aggregations
+in ``dashboard.aggregate``; the charts come from ``dashboard.figures``.
+"""
+
+import streamlit as st
+
+from dashboard import aggregate as ag
+from dashboard import figures as fg
+from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+
+TOP_N = 10
+LATEST_N = 10
+
+# 1. selection: the sidebar filters (this page has no controls of its own)
+view = start_page("Overview")
+if show_empty_state(view):
+    st.stop()
+
+# 2. data
+head = ag.headline(view.df, view.long("parties"), view.long("party_countries"))
+granularity = ag.auto_granularity(view.df, finest="month")
+counts = ag.count_by_period(view.df, granularity)
+placed = ag.placement_counts(view.df, granularity)
+top_parties = ag.top_values(view.df, view.long("parties"), "party", TOP_N)
+top_topics = ag.top_values(view.df, view.long("topics"), "topic", TOP_N)
+latest = ag.latest(view.df, LATEST_N)
+
+# 3. render
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Statements", f"{head.statements:,}")
+c2.metric("Parties named", f"{head.parties:,}")
+c3.metric("Party home countries", f"{head.countries:,}")
+# Dates at their precision: the oldest sample statements are known only to the month.
+c4.metric("Earliest", ag.format_date(head.first, head.first_precision))
+c5.metric("Latest", ag.format_date(head.last, head.last_precision))
+
+fig = fg.make_timeline(
+    counts, granularity=granularity, title=f"Statements per {granularity}", compact=True
+)
+show_chart(fig, counts, key="ov_timeline", name=f"statements_per_{granularity}")
+left_out = [f"{placed['undated']:,} undated"] if placed["undated"] else []
+if placed["year"]:
+    left_out.insert(0, f"{placed['year']:,} dated only to the year")
+if left_out:
+    st.caption(
+        f"Not in this small timeline: {' and '.join(left_out)} statements "
+        "(the Timeline page shows year-precision dates separately)."
+    )
+
+left, right = st.columns(2)
+with left:
+    if top_parties.empty:
+        st.info("No party is named in these statements.")
+    else:
+        show_chart(
+            fg.make_ranking(top_parties, title="Parties named most often"),
+            top_parties,
+            key="ov_parties",
+            name="top_parties",
+        )
+with right:
+    show_chart(
+        fg.make_ranking(top_topics, title="Most frequent topics", colour=fg.PALETTE[0]),
+        top_topics,
+        key="ov_topics",
+        name="top_topics",
+    )
+
+st.subheader("Latest statements")
+show_statements(latest, key="ov_latest", limit=LATEST_N)

@@ -1,0 +1,155 @@
+"""Timeline page: statements per day/week/month/quarter/year, broken down and clickable.
+
+Counts (stacked or as shares) per period, optionally broken down by topic, party, party home
+country, region or continent, with an optional rolling mean and the International Meetings from
+``data/events.csv`` as markers. Statements dated only to the month (or year) are never spread
+over days: at finer granularities they sit in their own hatched panel. Clicking a bar lists the
+statements behind it.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import aggregate as ag
+from dashboard import figures as fg
+from dashboard.errors import DatasetError
+from dashboard.events import events_between, load_events
+from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+
+BREAKDOWN_NAMES = {
+    "none": "Nothing (total)",
+    "topic": "Topic",
+    "party": "Party",
+    "country": "Party home country",
+    "region": "Region",
+    "continent": "Continent",
+}
+MODES = {"count": "Stacked counts", "share": "Shares of each period"}
+EVENTS_PARAM = "events"  # ?events=0 hides the meeting markers in a shared link
+MAX_POINTS = 20
+
+
+def events_toggle() -> bool:
+    """The event-marker toggle, seeded from and written back to the URL (``?events=0``)."""
+    if "tl_events" not in st.session_state:
+        raw = (st.query_params.get(EVENTS_PARAM) or "").strip().lower()
+        st.session_state["tl_events"] = raw not in ("0", "false", "off", "no")
+    shown = st.toggle("Show International Meetings", key="tl_events")
+    if shown:
+        if EVENTS_PARAM in st.query_params:
+            del st.query_params[EVENTS_PARAM]
+    else:
+        st.query_params[EVENTS_PARAM] = "0"
+    return shown
+
+
+# 1. selection
+view = start_page("Timeline")
+if show_empty_state(view):
+    st.stop()
+
+c1, c2, c3, c4, c5 = st.columns([2, 3, 3, 2, 2])
+default_granularity = ag.auto_granularity(view.df)
+granularity = c1.selectbox(
+    "Period",
+    options=list(ag.GRANULARITIES),
+    index=ag.GRANULARITIES.index(default_granularity),
+    format_func=str.capitalize,
+    key="tl_granularity",
+)
+breakdown = c2.selectbox(
+    "Break down by",
+    options=list(BREAKDOWN_NAMES),
+    format_func=BREAKDOWN_NAMES.get,
+    key="tl_breakdown",
+)
+mode = c3.radio("Show", options=list(MODES), format_func=MODES.get, key="tl_mode", horizontal=True)
+top_n = c4.number_input(
+    "Groups shown", min_value=2, max_value=10, value=8, key="tl_top", disabled=breakdown == "none"
+)
+window = c5.number_input(
+    f"Rolling mean ({granularity}s, 0 = off)",
+    min_value=0,
+    max_value=52,
+    value=0,
+    key="tl_rolling",
+    disabled=mode == "share",
+)
+show_events = events_toggle()
+
+# 2. data
+column = ag.BREAKDOWN_COLUMNS.get(breakdown, ("", None))[0]
+long = view.long(column) if breakdown in ag.LIST_BREAKDOWNS else None
+counts = ag.count_by_period(view.df, granularity, breakdown=breakdown, long=long, top_n=top_n)
+placed = ag.placement_counts(view.df, granularity)
+rolling = ag.rolling_mean(view.df, granularity, window) if window and mode == "count" else None
+events = None
+if show_events and len(counts):
+    try:
+        last = ag.period_end(counts["period"].max(), granularity)
+        events = events_between(load_events(), counts["period"].min(), last)
+    except DatasetError as err:
+        st.warning(f"Event markers are off: {err}", icon=":material/event_busy:")
+
+# 3. render
+title = "Statements per " + granularity
+if breakdown != "none":
+    title += " by " + BREAKDOWN_NAMES[breakdown].lower()
+fig = fg.make_timeline(
+    counts,
+    granularity=granularity,
+    mode=mode,
+    rolling=rolling,
+    rolling_window=window,
+    events=events,
+    title=title,
+)
+event = show_chart(
+    fig, counts, key="tl_chart", name=f"timeline_{granularity}_{breakdown}", on_select=True
+)
+
+notes = [f"{placed['exact']:,} statements are placed in their {granularity}."]
+if placed["month"]:
+    notes.append(
+        f"{placed['month']:,} dated only to the month are shown in the lower, hatched panel at "
+        "their month (never spread over days)."
+    )
+if placed["year"]:
+    notes.append(
+        f"{placed['year']:,} dated only to the year are shown in the lower panel at their year."
+    )
+if placed["undated"]:
+    notes.append(f"{placed['undated']:,} undated statements are not shown.")
+if breakdown in ag.LIST_BREAKDOWNS:
+    notes.append(
+        f"A statement naming several {BREAKDOWN_NAMES[breakdown].lower()} values counts once "
+        "for each."
+    )
+if mode == "share":
+    notes.append("Shares are of the statements placed in each period.")
+if rolling is not None and rolling["mean"].isna().all():
+    notes.append(f"Too few {granularity}s for a {window}-{granularity} rolling mean.")
+st.caption(" ".join(notes))
+
+points = list(getattr(getattr(event, "selection", None), "points", None) or [])[:MAX_POINTS]
+picked = [p["customdata"] for p in points if p.get("customdata")]
+if picked:
+    frames = [
+        ag.rows_in_period(
+            view.df,
+            granularity,
+            period,
+            placement,
+            breakdown=breakdown,
+            group=group,
+            long=long,
+            top_n=top_n,
+        )
+        for period, group, placement, *_ in picked
+    ]
+    rows = ag.latest(pd.concat(frames)[lambda d: ~d.index.duplicated()], view.n)
+    what = "; ".join(str(c[3]) for c in picked[:3]) + (" …" if len(picked) > 3 else "")
+    st.subheader(f"Statements behind the selection ({len(rows):,}): {what}")
+    show_statements(rows, key="tl_selected", limit=200)
+else:
+    st.caption("Click a bar (or drag a box over several) to list the statements behind it.")

@@ -1,0 +1,126 @@
+"""Topics page: topic shares, topics over time, topic x country / party heatmaps, examples.
+
+Topic ids come from the taxonomy the dataset was enriched with (``data/topics.toml`` by
+default). The examples show which words of each statement matched the topic, as plain text.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import aggregate as ag
+from dashboard import figures as fg
+from dashboard.errors import DatasetError
+from dashboard.labels import topic_label
+from dashboard.topics import explain_matches, load_taxonomy
+from dashboard.ui.page import show_chart, show_empty_state, start_page, statements_table
+
+EXAMPLES_N = 10
+MODES = {"share": "Shares of each period", "count": "Stacked counts"}
+
+# 1. selection
+view = start_page("Topics")
+if show_empty_state(view):
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 3, 2])
+default_granularity = ag.auto_granularity(view.df, finest="month")
+granularity = c1.selectbox(
+    "Period",
+    options=list(ag.GRANULARITIES),
+    index=ag.GRANULARITIES.index(default_granularity),
+    format_func=str.capitalize,
+    key="tp_granularity",
+)
+mode = c2.radio(
+    "Topics over time", options=list(MODES), format_func=MODES.get, key="tp_mode", horizontal=True
+)
+top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, value=12, key="tp_top")
+
+# 2. data
+topics_long = view.long("topics")
+shares = ag.topic_shares(view.df, topics_long)
+over_time = ag.count_by_period(view.df, granularity, breakdown="topic", long=topics_long, top_n=10)
+by_country = ag.crosstab(
+    view.df,
+    topics_long,
+    view.long("party_countries"),
+    row_kind="topic",
+    col_kind="country",
+    top_rows=top_n,
+    top_cols=top_n,
+)
+by_party = ag.crosstab(
+    view.df,
+    topics_long,
+    view.long("parties"),
+    row_kind="topic",
+    col_kind="party",
+    top_rows=top_n,
+    top_cols=top_n,
+)
+
+# 3. render
+show_chart(
+    fg.make_ranking(shares, value="share", title="Share of topic mentions", colour=fg.PALETTE[0]),
+    shares,
+    key="tp_shares",
+    name="topic_shares",
+)
+st.caption(
+    "A statement can carry several topics; shares are of all topic mentions and sum to 100%. "
+    "The CSV also gives each topic's share of statements."
+)
+
+show_chart(
+    fg.make_timeline(over_time, granularity=granularity, mode=mode, title="Topics over time"),
+    over_time,
+    key="tp_over_time",
+    name=f"topics_per_{granularity}",
+)
+
+left, right = st.columns(2)
+with left:
+    if by_country["statements"].sum():
+        show_chart(
+            fg.make_heatmap(by_country, title="Topics by party home country", row_title="Topic"),
+            by_country,
+            key="tp_by_country",
+            name="topics_by_country",
+        )
+    else:
+        st.info("No party home country is known for these statements.")
+with right:
+    if by_party["statements"].sum():
+        show_chart(
+            fg.make_heatmap(by_party, title="Topics by party", row_title="Topic"),
+            by_party,
+            key="tp_by_party",
+            name="topics_by_party",
+        )
+    else:
+        st.info("No party is named in these statements.")
+
+st.subheader("Example statements")
+topic = st.selectbox(
+    "Topic",
+    options=shares["value"].tolist(),
+    format_func=topic_label,
+    key="tp_topic",
+)
+if topic:
+    rows = ag.latest(view.df[ag.rows_with_value(view.df, topics_long, topic)], EXAMPLES_N)
+    table = statements_table(rows, ["Date", "Title", "Text", "Parties"])
+    try:
+        taxonomy = load_taxonomy()
+    except DatasetError as err:
+        st.warning(f"Cannot show the matched words: {err}")
+    else:
+        full = rows["title"].astype("str") + ". " + rows["text"].astype("str")
+        words = [", ".join(explain_matches(t, taxonomy).get(topic, [])) for t in full]
+        table["Matched words"] = pd.Series(words, index=table.index, dtype="str")
+    st.dataframe(table, key="tp_examples", hide_index=True, width="stretch")
+    tagged = int(shares.set_index("value").loc[topic, "statements"])
+    st.caption(
+        f"The {len(rows)} most recent of {tagged:,} statements tagged “{topic_label(topic)}”, "
+        "with the words that matched the topic."
+    )

@@ -1,0 +1,533 @@
+"""Figure builders for the analysis pages: ``go.Figure`` objects from the small aggregate frames.
+
+Every builder takes a frame from ``dashboard.aggregate`` (never raw statements), so a figure's
+size depends on the number of periods and groups, not on the number of statements. Builders never
+call ``st.*``; the page hands the figure and its table to ``show_chart``. Look and feel shared by
+all charts: a colour-blind-safe palette (plotly's "Safe" qualitative colours, grey for "others"),
+large fonts for projectors, horizontal bars for long party names, axis titles from
+``DISPLAY_LABELS``, and every clickable mark carries its ids in ``customdata`` so a click can
+list the statements behind it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from dashboard.aggregate import (
+    ALL_GROUP,
+    EXACT,
+    MONTH,
+    NONE_GROUP,
+    OTHERS_GROUP,
+    YEAR,
+    format_date,
+)
+
+try:
+    from dashboard.labels import DISPLAY_LABELS
+except ImportError:  # labels.py is optional for the core; plain names still read well
+    DISPLAY_LABELS = {}
+
+# Colour-blind-safe qualitative palette (CARTO "Safe"); its last colour is a neutral grey,
+# reserved for "others" so it never looks like a real group.
+PALETTE: tuple[str, ...] = tuple(px.colors.qualitative.Safe[:-1])
+OTHERS_COLOUR = px.colors.qualitative.Safe[-1]
+NONE_COLOUR = "rgb(187, 187, 187)"
+SINGLE_COLOUR = PALETTE[4]
+ROLLING_COLOUR = "rgb(120, 120, 120)"
+EVENT_FILL = "rgba(221, 204, 119, 0.35)"
+EVENT_LINE = "rgba(153, 153, 51, 0.9)"
+HEATMAP_SCALE = "Cividis"  # perceptually uniform and readable with every colour-vision type
+
+FONT_SIZE = 15
+TITLE_SIZE = 19
+PATTERN_FOR = {MONTH: "/", YEAR: "x"}
+COARSE_NAME = {MONTH: "month-precision", YEAR: "year-precision"}
+DAY_MS = 86_400_000
+BAR_FILL = 0.85  # share of its period a bar covers; the rest is the gap between bars
+
+
+def display_label(column: str) -> str:
+    """Axis/legend title for a column name (``DISPLAY_LABELS`` with a readable fallback)."""
+    return DISPLAY_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def group_colours(groups: list[str]) -> dict[str, str]:
+    """A stable colour per group id in order; greys for "others" and "none"."""
+    colours: dict[str, str] = {}
+    i = 0
+    for g in groups:
+        if g == OTHERS_GROUP:
+            colours[g] = OTHERS_COLOUR
+        elif g == NONE_GROUP:
+            colours[g] = NONE_COLOUR
+        elif g == ALL_GROUP:
+            colours[g] = SINGLE_COLOUR
+        else:
+            colours[g] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return colours
+
+
+def _layout(title: str, height: int, **extra: object) -> dict:
+    """The shared look as a layout dict, merged into each figure's own layout at construction:
+    one ``go.Figure(data, layout)`` call validates once, where ``update_layout``/``update_axes``
+    calls afterwards would each walk the figure again."""
+    layout: dict = {
+        "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0, "xanchor": "left"},
+        "font": {"size": FONT_SIZE},
+        "height": height,
+        "margin": {"l": 10, "r": 20, "t": 80 if title else 40, "b": 10},
+        "hoverlabel": {"font": {"size": FONT_SIZE}},
+        "legend": {"font": {"size": FONT_SIZE - 1}},
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    # Axis fonts are set on each axis: Streamlit's theme template sets tick and axis-title
+    # sizes itself (small, for a laptop), and those win over the figure-wide ``font``.
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        axis = layout[key]
+        axis.setdefault("automargin", True)
+        axis.setdefault("tickfont", {"size": FONT_SIZE - 1})
+        axis["title"] = {"font": {"size": FONT_SIZE}, **axis.get("title", {})}
+    return layout
+
+
+def period_labels(periods: pd.DatetimeIndex, granularity: str) -> np.ndarray:
+    """How periods read in hover text and lists: "2015 Q4", "week of 12 Oct 2015" (vectorised)."""
+    periods = pd.DatetimeIndex(periods)
+    if granularity == "year":
+        out = periods.strftime("%Y")
+    elif granularity == "quarter":
+        out = periods.strftime("%Y") + " Q" + ((periods.month - 1) // 3 + 1).astype(str)
+    elif granularity == "month":
+        out = periods.strftime("%b %Y")
+    else:
+        out = periods.day.astype(str) + " " + periods.strftime("%b %Y")
+        if granularity == "week":
+            out = "week of " + out
+    return np.asarray(out, dtype=object)
+
+
+def period_label(period: pd.Timestamp, granularity: str) -> str:
+    """One period's label (see ``period_labels``)."""
+    return str(period_labels(pd.DatetimeIndex([period]), granularity)[0])
+
+
+def _coarse_labels(periods: pd.DatetimeIndex, placement: str) -> np.ndarray:
+    if placement == YEAR:
+        out = periods.strftime("%Y") + " (year-precision: no month or day known)"
+    else:
+        out = periods.strftime("%b %Y") + " (month-precision: no day known)"
+    return np.asarray(out, dtype=object)
+
+
+_PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12, MONTH: 1, YEAR: 12}
+_PERIOD_DAYS = {"day": 1, "week": 7}
+
+
+def period_width_ms(periods: np.ndarray, unit: str) -> np.ndarray:
+    """Each period's length in milliseconds (calendar-exact for months, quarters and years)."""
+    days = np.asarray(periods, dtype="datetime64[ns]").astype("datetime64[D]")
+    if unit in _PERIOD_DAYS:
+        length = np.full(len(days), _PERIOD_DAYS[unit], dtype=np.int64)
+    else:
+        end = (days.astype("datetime64[M]") + _PERIOD_MONTHS[unit]).astype("datetime64[D]")
+        length = (end - days).astype(np.int64)
+    return length.astype(float) * DAY_MS
+
+
+def _customdata(counts: pd.DataFrame, granularity: str) -> np.ndarray:
+    """``[period ISO date, group id, placement, period label]`` per row of ``counts``, built
+    once for all bars as one object array: plotly validates a numpy array in one step but walks
+    nested lists element by element, which costs seconds for a few thousand bars."""
+    periods = pd.DatetimeIndex(counts["period"])
+    placement = counts["placement"].astype(str).to_numpy()
+    out = np.empty((len(counts), 4), dtype=object)
+    out[:, 0] = np.asarray(periods.strftime("%Y-%m-%d"), dtype=object)
+    out[:, 1] = counts["group"].astype(str).to_numpy(dtype=object)
+    out[:, 2] = placement
+    out[:, 3] = period_labels(periods, granularity)
+    for coarse in (MONTH, YEAR):
+        rows = np.flatnonzero(placement == coarse)
+        if len(rows):
+            out[rows, 3] = _coarse_labels(periods[rows], coarse)
+    return out
+
+
+def _split(counts: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
+    """Row positions of ``counts`` per (placement, group), in period order."""
+    if counts.empty:
+        return {}
+    keys = counts["placement"].astype(str) + "\x00" + counts["group"].astype(str)
+    return {
+        tuple(str(k).split("\x00", 1)): rows  # type: ignore[misc]
+        for k, rows in keys.groupby(keys.to_numpy(), sort=False).indices.items()
+    }
+
+
+def make_timeline(
+    counts: pd.DataFrame,
+    *,
+    granularity: str,
+    mode: str = "count",
+    rolling: pd.DataFrame | None = None,
+    rolling_window: int = 0,
+    events: pd.DataFrame | None = None,
+    title: str = "",
+    compact: bool = False,
+) -> go.Figure:
+    """Stacked bars of statements per period from ``aggregate.count_by_period``.
+
+    ``mode`` "count" stacks counts; "share" stacks each group's share of the period (bars reach
+    100%). Statements placed coarser than the granularity (month- or year-precision dates at day
+    or week granularity, year-precision at month or quarter) are drawn in a second panel below
+    (y axis ``y2``), hatched and each as wide as its month or year - never spread over invented
+    days; ``compact`` leaves them out. Every bar's ``customdata`` is ``[period ISO date, group id,
+    placement, period label]``. ``rolling`` (from ``aggregate.rolling_mean``) adds a dashed line
+    in count mode; ``events`` (from ``events.load_events``) adds shaded spans with labels.
+    """
+    if mode not in ("count", "share"):
+        raise ValueError(f"mode must be 'count' or 'share', got {mode!r}")
+    parts = _split(counts)
+    present = {g for _, g in parts}
+    groups = [str(g) for g in counts["group"].cat.categories if str(g) in present] if parts else []
+    colours = group_colours(groups)
+    labels = dict(zip(counts["group"].astype(str), counts["label"].astype(str), strict=False))
+    coarse = [p for p in (MONTH, YEAR) if any(pl == p for pl, _ in parts)]
+    two_panels = bool(coarse) and not compact
+    value = "share" if mode == "share" else "count"
+    y_format = "%{y:.0%}" if mode == "share" else "%{y:,}"
+
+    traces: list[dict] = []
+    periods_all = counts["period"].to_numpy()
+    values_all = counts[value].to_numpy()
+    count_all = counts["count"].to_numpy()
+    custom_all = _customdata(counts, granularity) if len(counts) else np.empty((0, 4), object)
+    for g in groups:
+        rows = parts.get((EXACT, g))
+        if rows is None and not two_panels:
+            continue
+        rows = rows if rows is not None else np.zeros(0, dtype=np.int64)
+        traces.append(
+            {
+                "type": "bar",
+                "x": periods_all[rows],
+                "y": values_all[rows],
+                # Explicit widths from the period's start: a lone bar would otherwise get an
+                # arbitrary width (plotly guesses it from the gaps between bars).
+                "width": period_width_ms(periods_all[rows], granularity) * BAR_FILL,
+                "offset": 0,
+                "name": labels.get(g, g),
+                "legendgroup": g,
+                "marker": {"color": colours[g]},
+                "customdata": custom_all[rows],
+                "hovertemplate": "%{customdata[3]}<br>"
+                + labels.get(g, g).replace("%", "%%")
+                + ": "
+                + y_format
+                + "<extra></extra>",
+                "showlegend": not compact and g != ALL_GROUP,
+            }
+        )
+    if two_panels:
+        for placement in coarse:
+            for g in groups:
+                rows = parts.get((placement, g))
+                if rows is None:
+                    continue
+                traces.append(
+                    {
+                        "type": "bar",
+                        "x": periods_all[rows],
+                        "y": count_all[rows],
+                        "yaxis": "y2",
+                        "width": period_width_ms(periods_all[rows], placement) * BAR_FILL,
+                        "offset": 0,
+                        "name": f"{labels.get(g, g)} ({COARSE_NAME[placement]})",
+                        "legendgroup": g,
+                        "showlegend": False,
+                        "marker": {
+                            "color": colours[g],
+                            "pattern": {"shape": PATTERN_FOR[placement], "solidity": 0.4},
+                        },
+                        "customdata": custom_all[rows],
+                        "hovertemplate": "%{customdata[3]}<br>"
+                        + labels.get(g, g).replace("%", "%%")
+                        + ": %{y:,}<extra></extra>",
+                    }
+                )
+    has_rolling = (
+        rolling is not None and mode == "count" and len(rolling) and rolling["mean"].notna().any()
+    )
+    if has_rolling:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": pd.DatetimeIndex(rolling["period"]),
+                "y": rolling["mean"].to_numpy(),
+                "mode": "lines",
+                "name": f"{rolling_window}-{granularity} rolling mean (all statements)",
+                "line": {"color": ROLLING_COLOUR, "width": 3, "dash": "dash"},
+                "hovertemplate": "%{y:,.1f} per " + granularity + "<extra>rolling mean</extra>",
+            }
+        )
+
+    y_title = display_label("share") if mode == "share" else display_label("count")
+    x_axis: dict = {"type": "date"}
+    placement_all = counts["placement"].astype(str).to_numpy()
+    drawn = np.ones(len(counts), bool) if two_panels else placement_all == EXACT
+    if drawn.any():
+        # The range covers every drawn bar from its period's start to its end, with a little
+        # air: plotly's own guess collapses to a sliver of time when there is a single bar.
+        starts = periods_all[drawn]
+        widths = np.empty(len(starts))
+        for unit in (EXACT, MONTH, YEAR):
+            rows = placement_all[drawn] == unit
+            if rows.any():
+                widths[rows] = period_width_ms(starts[rows], granularity if unit == EXACT else unit)
+        ends = starts + widths.astype("timedelta64[ms]")
+        pad = np.timedelta64(int(widths.min() * 0.5), "ms")
+        x_axis["range"] = [
+            pd.Timestamp(starts.min() - pad).isoformat(),
+            pd.Timestamp(ends.max() + pad).isoformat(),
+        ]
+    y_axis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
+    exact_rows = placement_all == EXACT
+    if mode == "count" and exact_rows.any():
+        per_bar = pd.Series(count_all[exact_rows]).groupby(periods_all[exact_rows]).sum()
+        if per_bar.max() <= 8:
+            y_axis["dtick"] = 1  # no "0.2 statements" ticks for small selections
+    layout: dict = {
+        "barmode": "relative",
+        "bargap": 0.1,
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "title": None},
+        "showlegend": bool(not compact and (any(g != ALL_GROUP for g in groups) or has_rolling)),
+        "yaxis": y_axis,
+        "xaxis": x_axis,
+    }
+    if mode == "share":
+        layout["yaxis"].update(tickformat=".0%", range=[0, 1])
+    if two_panels:
+        layout["yaxis"]["domain"] = [0.36, 1.0]
+        layout["yaxis2"] = {
+            "domain": [0.0, 0.24],
+            "anchor": "x",
+            "title": {"text": display_label("count")},
+            "rangemode": "tozero",
+        }
+        layout["xaxis"]["anchor"] = "y2"
+        layout["annotations"] = [
+            {
+                "text": "Dated only to the month or year (hatched bars span the whole month "
+                "or year; not placed on a day)",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0.26,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": FONT_SIZE - 2},
+            }
+        ]
+    if events is not None and len(events):
+        shapes, labels_above = event_markers(events)
+        layout["shapes"] = shapes
+        layout["annotations"] = layout.get("annotations", []) + labels_above
+    height = 280 if compact else (620 if two_panels else 500)
+    return go.Figure(data=traces, layout=_layout(title, height, **layout))
+
+
+def event_markers(events: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Layout shapes shading each event's days on the (top) time axis, and labels just above
+    the plot area whose hover text gives the full name, place and dates.
+
+    Events outside the figure's data range are the caller's to drop (``events.events_between``):
+    a shape outside the range would stretch the axis.
+    """
+    y_ref = "y domain"  # the top panel only, also when a month-precision panel sits below
+    shapes: list[dict] = []
+    annotations: list[dict] = []
+    for i, row in enumerate(events.itertuples(index=False)):
+        start = pd.Timestamp(row.date)
+        end = pd.Timestamp(row.end_date)
+        when = format_date(start, "day")
+        if end != start:
+            when += f" - {format_date(end, 'day')}"
+        where = f", {row.location}" if row.location else ""
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": y_ref,
+                "x0": start,
+                "x1": end + pd.Timedelta(days=1),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": EVENT_FILL,
+                "line": {"width": 1, "color": EVENT_LINE},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            {
+                "x": start,
+                "xref": "x",
+                "y": 1,
+                "yref": y_ref,
+                "yanchor": "bottom",
+                # Alternate two heights so labels of meetings a year apart do not overlap.
+                "yshift": 14 * (i % 2),
+                "text": str(row.label),
+                "hovertext": f"{row.label}{where}, {when}",
+                "showarrow": False,
+                "font": {"size": FONT_SIZE - 3},
+            }
+        )
+    return shapes, annotations
+
+
+def make_ranking(
+    table: pd.DataFrame,
+    *,
+    value: str = "statements",
+    title: str = "",
+    axis_title: str | None = None,
+    colour: str = SINGLE_COLOUR,
+) -> go.Figure:
+    """Horizontal bars of a ranking (``top_values``-like table: ``value``, ``label``, ...).
+
+    Largest on top; labels sit on the y axis (long party names stay readable and never get cut:
+    the margin grows to fit them). ``customdata`` holds each bar's id.
+    """
+    labels = table["label"].astype(str).tolist()
+    values = table[value].to_numpy()
+    is_share = value.startswith("share")
+    text = [f"{v:.0%}" if is_share else f"{int(v):,}" for v in values]
+    bar = {
+        "type": "bar",
+        "x": values,
+        "y": labels,
+        "orientation": "h",
+        "marker": {"color": colour},
+        "customdata": table["value"].astype(str).tolist(),
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+    }
+    height = 110 + 36 * max(len(table), 1) + (40 if title else 0)
+    layout = _layout(
+        title,
+        height,
+        showlegend=False,
+        yaxis={"autorange": "reversed", "title": {"text": None}},
+        xaxis={
+            "title": {"text": axis_title or display_label(value)},
+            "tickformat": ".0%" if is_share else ",d",
+            "rangemode": "tozero",
+        },
+        # Outside labels need room to the right of the longest bar.
+        margin={"r": 60},
+    )
+    return go.Figure(data=[bar], layout=layout)
+
+
+def make_heatmap(
+    cross: pd.DataFrame,
+    *,
+    title: str = "",
+    row_title: str = "",
+    col_title: str = "",
+) -> go.Figure:
+    """A heatmap from ``aggregate.crosstab`` (rows and columns in its order, counts as text).
+
+    ``customdata`` of each cell is ``[row id, column id]``.
+    """
+    rows = pd.unique(cross["row"]).tolist()
+    cols = pd.unique(cross["col"]).tolist()
+    row_labels = pd.unique(cross["row_label"]).tolist()
+    col_labels = pd.unique(cross["col_label"]).tolist()
+    z = cross["statements"].to_numpy().reshape(len(rows), len(cols)) if len(cross) else [[]]
+    custom = np.empty((len(rows), len(cols), 2), dtype=object)
+    custom[:, :, 0] = np.asarray(rows, dtype=object)[:, None]
+    custom[:, :, 1] = np.asarray(cols, dtype=object)[None, :]
+    heat = {
+        "type": "heatmap",
+        "z": z,
+        "x": col_labels,
+        "y": row_labels,
+        "customdata": custom,
+        "colorscale": HEATMAP_SCALE,
+        "texttemplate": "%{z:,}",
+        "textfont": {"size": FONT_SIZE - 3},
+        "hovertemplate": "%{y} × %{x}: %{z:,} statements<extra></extra>",
+        "colorbar": {"title": {"text": display_label("statements")}},
+        "xgap": 1,
+        "ygap": 1,
+    }
+    layout = _layout(
+        title,
+        160 + 34 * max(len(rows), 1),
+        yaxis={"autorange": "reversed", "title": {"text": row_title or None}},
+        xaxis={"tickangle": -40, "title": {"text": col_title or None}, "side": "bottom"},
+    )
+    return go.Figure(data=[heat], layout=layout)
+
+
+def make_co_mention_network(
+    partners: pd.DataFrame, *, center_id: str, center_label: str, title: str = ""
+) -> go.Figure:
+    """A star diagram: the chosen party in the middle, its co-mentioned parties around it with
+    line widths by shared statements (from ``aggregate.co_mentioned_with``)."""
+    n = len(partners)
+    angles = [2 * math.pi * i / max(n, 1) for i in range(n)]
+    xs = [math.cos(a) for a in angles]
+    ys = [math.sin(a) for a in angles]
+    top = float(partners["statements"].max()) if n else 1.0
+    traces: list[dict] = [
+        {
+            "type": "scatter",
+            "x": [0, x],
+            "y": [0, y],
+            "mode": "lines",
+            "line": {"width": 1 + 9 * count / top, "color": "rgba(136, 136, 136, 0.6)"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+        for x, y, count in zip(xs, ys, partners["statements"].tolist(), strict=True)
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [0, *xs],
+            "y": [0, *ys],
+            "mode": "markers+text",
+            "text": [center_label, *partners["label"].astype(str).tolist()],
+            "textposition": ["bottom center"] + ["top center"] * n,
+            "customdata": [center_id, *partners["value"].astype(str).tolist()],
+            "marker": {
+                "size": [34] + [14 + 16 * c / top for c in partners["statements"].tolist()],
+                "color": [PALETTE[4]] + [PALETTE[0]] * n,
+            },
+            "hovertemplate": "%{text}<extra></extra>",
+            "showlegend": False,
+        }
+    )
+    layout = _layout(
+        title,
+        460,
+        plot_bgcolor="rgba(0, 0, 0, 0)",
+        xaxis={"visible": False, "range": [-1.5, 1.5]},
+        yaxis={"visible": False, "range": [-1.4, 1.4], "scaleanchor": "x"},
+    )
+    return go.Figure(data=traces, layout=layout)

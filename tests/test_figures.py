@@ -1,0 +1,231 @@
+"""Figures as data (``fig.to_dict()``): trace types, values, names, customdata, panels."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import pytest
+from test_aggregate import DF, DS
+
+from dashboard import aggregate as ag
+from dashboard import figures as fg
+from dashboard.labels import party_label, topic_label
+from dashboard.synthetic import make_dataset
+
+DAY_MS = 86_400_000
+
+
+def _values(v: object) -> list:
+    """A ``to_dict()`` array as a list: plotly 6+ writes numpy arrays as base64 ``bdata``."""
+    if isinstance(v, dict) and "bdata" in v:
+        arr = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        if "shape" in v:
+            arr = arr.reshape([int(d) for d in str(v["shape"]).split(",")])
+        return arr.tolist()
+    return list(v)
+
+
+def _bars(fig_dict: dict, axis: str = "y") -> list[dict]:
+    return [t for t in fig_dict["data"] if t["type"] == "bar" and t.get("yaxis", "y") == axis]
+
+
+def _points(traces: list[dict]) -> dict[tuple[str, str], float]:
+    """(period, group) -> y over the traces, from each bar's customdata."""
+    out = {}
+    for t in traces:
+        for custom, y in zip(t["customdata"], _values(t["y"]), strict=True):
+            out[(custom[0], custom[1])] = y
+    return out
+
+
+def test_week_timeline_draws_month_precision_in_its_own_panel() -> None:
+    counts = ag.count_by_period(DF, "week")
+    fig = fg.make_timeline(counts, granularity="week").to_dict()
+    top, bottom = _bars(fig, "y"), _bars(fig, "y2")
+    assert _points(top) == {
+        ("2015-10-12", "all"): 3,
+        ("2015-10-19", "all"): 1,
+        ("2015-11-02", "all"): 1,
+        ("2019-10-14", "all"): 2,
+    }
+    assert _points(bottom) == {
+        ("2015-10-01", "all"): 2,
+        ("2019-10-01", "all"): 1,
+        ("2015-01-01", "all"): 1,
+    }
+    month_bar = next(t for t in bottom if t["customdata"][0][2] == "month")
+    # As wide as its month (not one day), hatched, and said to be month-precision on hover.
+    assert _values(month_bar["width"])[0] == pytest.approx(fg.BAR_FILL * 31 * DAY_MS)  # October
+    assert month_bar["marker"]["pattern"]["shape"] == "/"
+    assert "month-precision" in month_bar["customdata"][0][3]
+    assert fig["layout"]["yaxis2"]["domain"][1] < fig["layout"]["yaxis"]["domain"][0]
+
+
+@pytest.mark.parametrize(
+    ("granularity", "days"),
+    [("day", 1), ("week", 7), ("month", 31), ("quarter", 92), ("year", 365)],
+)
+def test_a_lone_bar_spans_its_period_and_the_axis_shows_it(granularity: str, days: int) -> None:
+    one = DF[DF["id"] == "t11"]  # 2015-10-19, a Monday
+    fig = fg.make_timeline(ag.count_by_period(one, granularity), granularity=granularity)
+    d = fig.to_dict()
+    (bar,) = _bars(d)
+    assert _values(bar["width"])[0] == pytest.approx(fg.BAR_FILL * days * DAY_MS)
+    assert bar["offset"] == 0
+    low, high = (pd.Timestamp(x) for x in d["layout"]["xaxis"]["range"])
+    start = pd.Timestamp(bar["customdata"][0][0])
+    assert low < start and high > start + pd.Timedelta(days=days)
+    assert d["layout"]["yaxis"]["dtick"] == 1
+
+
+def test_month_timeline_needs_no_second_panel_without_year_precision() -> None:
+    sub = DF[DF["date_precision"].astype(str) != "year"]
+    fig = fg.make_timeline(ag.count_by_period(sub, "month"), granularity="month").to_dict()
+    assert _bars(fig, "y2") == []
+    assert "yaxis2" not in fig["layout"]
+    assert _points(_bars(fig)) == {
+        ("2015-10-01", "all"): 6,
+        ("2015-11-01", "all"): 1,
+        ("2019-10-01", "all"): 3,
+    }
+
+
+def test_breakdown_gives_one_named_coloured_trace_per_group_with_labels() -> None:
+    counts = ag.count_by_period(DF, "year", breakdown="party", long=DS.long["parties"], top_n=2)
+    fig = fg.make_timeline(counts, granularity="year").to_dict()
+    bars = _bars(fig)
+    assert [t["name"] for t in bars] == [
+        party_label("kke"),
+        party_label("tkp"),
+        "Other parties",
+        "No party named",
+    ]
+    colours = [t["marker"]["color"] for t in bars]
+    assert colours[:2] == list(fg.PALETTE[:2])
+    assert colours[2] == fg.OTHERS_COLOUR
+    assert len(set(colours)) == 4
+    assert fig["layout"]["barmode"] == "relative"
+    # customdata carries what a click needs: period, group id, placement, readable period.
+    assert list(bars[0]["customdata"][0]) == ["2015-01-01", "kke", "exact", "2015"]
+
+
+def test_share_mode_stacks_to_one_per_period() -> None:
+    counts = ag.count_by_period(DF, "year", breakdown="topic", long=DS.long["topics"])
+    fig = fg.make_timeline(counts, granularity="year", mode="share").to_dict()
+    totals: dict[str, float] = {}
+    for t in _bars(fig):
+        for custom, y in zip(t["customdata"], _values(t["y"]), strict=True):
+            totals[custom[0]] = totals.get(custom[0], 0) + y
+    assert totals == pytest.approx({"2015-01-01": 1.0, "2019-01-01": 1.0})
+    assert fig["layout"]["yaxis"]["tickformat"] == ".0%"
+
+
+def test_rolling_mean_is_a_dashed_line_only_in_count_mode() -> None:
+    counts = ag.count_by_period(DF, "month")
+    rolling = ag.rolling_mean(DF, "month", 2)
+    fig = fg.make_timeline(counts, granularity="month", rolling=rolling, rolling_window=2)
+    lines = [t for t in fig.to_dict()["data"] if t["type"] == "scatter"]
+    assert len(lines) == 1
+    assert lines[0]["name"].startswith("2-month rolling mean")
+    assert _values(lines[0]["y"])[1] == pytest.approx(3.5)
+    shares = fg.make_timeline(counts, granularity="month", mode="share", rolling=rolling)
+    assert not [t for t in shares.to_dict()["data"] if t["type"] == "scatter"]
+
+
+def test_events_are_shaded_spans_with_labels_and_hover_details() -> None:
+    events = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2015-10-30"]),
+            "end_date": pd.to_datetime(["2015-11-01"]),
+            "label": ["17th IMCWP"],
+            "kind": pd.Categorical(["IMCWP"]),
+            "location": ["Istanbul, Turkey"],
+        }
+    )
+    fig = fg.make_timeline(ag.count_by_period(DF, "week"), granularity="week", events=events)
+    layout = fig.to_dict()["layout"]
+    assert len(layout["shapes"]) == 1
+    assert pd.Timestamp(layout["shapes"][0]["x1"]) == pd.Timestamp("2015-11-02")
+    labels = [a for a in layout["annotations"] if a["text"] == "17th IMCWP"]
+    assert labels and "Istanbul" in labels[0]["hovertext"]
+    assert "30 Oct 2015 - 1 Nov 2015" in labels[0]["hovertext"]
+
+
+def test_compact_timeline_has_no_legend_and_no_coarse_panel() -> None:
+    fig = fg.make_timeline(ag.count_by_period(DF, "week"), granularity="week", compact=True)
+    d = fig.to_dict()
+    assert _bars(d, "y2") == []
+    assert d["layout"]["showlegend"] is False
+    assert d["layout"]["height"] < 400
+
+
+def test_timeline_rejects_an_unknown_mode() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        fg.make_timeline(ag.count_by_period(DF, "month"), granularity="month", mode="pie")
+
+
+def test_ranking_is_horizontal_largest_on_top_with_ids() -> None:
+    table = ag.top_values(DF, DS.long["parties"], "party", 3)
+    fig = fg.make_ranking(table, title="Top parties").to_dict()
+    (bar,) = fig["data"]
+    assert bar["orientation"] == "h"
+    assert list(bar["y"]) == [party_label(p) for p in ("kke", "tkp", "cpc-canada")]
+    assert _values(bar["x"]) == [6, 5, 3]
+    assert list(bar["customdata"]) == ["kke", "tkp", "cpc-canada"]
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"
+    assert fig["layout"]["yaxis"]["automargin"] is True
+
+
+def test_share_ranking_shows_percentages() -> None:
+    fig = fg.make_ranking(ag.topic_shares(DF, DS.long["topics"]), value="share").to_dict()
+    assert fig["data"][0]["text"][0] == "29%"
+    assert fig["layout"]["xaxis"]["tickformat"] == ".0%"
+
+
+def test_heatmap_cells_match_the_crosstab() -> None:
+    cross = ag.crosstab(
+        DF, DS.long["topics"], DS.long["parties"], row_kind="topic", col_kind="party",
+        top_rows=3, top_cols=2,
+    )  # fmt: skip
+    fig = fg.make_heatmap(cross).to_dict()
+    (heat,) = fig["data"]
+    assert heat["type"] == "heatmap"
+    assert list(heat["y"]) == [topic_label(t) for t in ("elections", "labour", "war")]
+    assert list(heat["x"]) == [party_label("kke"), party_label("tkp")]
+    assert _values(heat["z"]) == [[3, 2], [2, 2], [3, 2]]
+    assert list(heat["customdata"][2][0]) == ["war", "kke"]
+    assert heat["colorscale"][0][1] == px.colors.sequential.Cividis[0]
+
+
+def test_co_mention_network_puts_the_party_in_the_middle() -> None:
+    partners = ag.co_mentioned_with(DF, DS.long["parties"], "kke")
+    fig = fg.make_co_mention_network(partners, center_id="kke", center_label="KKE").to_dict()
+    nodes = fig["data"][-1]
+    assert list(nodes["customdata"]) == ["kke", "tkp", "cpc-canada"]
+    assert (nodes["x"][0], nodes["y"][0]) == (0, 0)
+    edges = fig["data"][:-1]
+    assert [e["line"]["width"] for e in edges] == pytest.approx([10, 1 + 9 / 3])
+
+
+def test_palette_is_the_colour_blind_safe_one() -> None:
+    assert set(fg.PALETTE) <= set(px.colors.qualitative.Safe)
+    assert fg.OTHERS_COLOUR not in fg.PALETTE
+
+
+def test_figure_size_does_not_grow_with_the_number_of_statements() -> None:
+    def size(n: int) -> tuple[int, int, int]:
+        ds = make_dataset(n, seed=2)
+        counts = ag.count_by_period(ds.df, "year", breakdown="topic", long=ds.long["topics"])
+        fig = fg.make_timeline(counts, granularity="year").to_dict()
+        points = sum(len(_values(t["y"])) for t in fig["data"])
+        return points, len(json.dumps(fig, default=str)), counts["group"].cat.categories.size
+
+    small_points, small_bytes, _ = size(3_000)
+    big_points, big_bytes, groups = size(30_000)
+    # Ten times the statements: at most one bar per (year, group), and about the same bytes.
+    assert big_points <= 15 * groups
+    assert big_bytes < 1.3 * small_bytes
