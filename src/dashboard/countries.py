@@ -36,7 +36,7 @@ import pandas as pd
 import pycountry
 
 from dashboard.errors import DatasetError
-from dashboard.paths import data_dir
+from dashboard.paths import cached_by_mtime, data_dir
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row
 
 NO_COUNTRY = "-"
@@ -287,19 +287,8 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> list[tuple[int,
     return rows
 
 
-@functools.lru_cache(maxsize=4)
-def _matcher_cached(path: str, mtime_ns: int) -> CountryMatcher:
-    return CountryMatcher.load(path)
-
-
-def load_country_matcher(path: str | Path | None = None) -> CountryMatcher:
-    """The matcher for ``path`` (default ``data/country_aliases.csv``), cached until it changes."""
-    path = Path(path) if path is not None else data_dir() / "country_aliases.csv"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return CountryMatcher.load(path)  # raises the DatasetError explaining the missing file
-    return _matcher_cached(str(path.resolve()), mtime)
+load_country_matcher = cached_by_mtime(CountryMatcher.load, "country_aliases.csv")
+"""The matcher for a path (default ``data/country_aliases.csv``), cached until it changes."""
 
 
 def find_countries(

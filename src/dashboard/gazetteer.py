@@ -21,7 +21,7 @@ import pandas as pd
 import pycountry
 
 from dashboard.errors import DatasetError
-from dashboard.paths import data_dir
+from dashboard.paths import cached_by_mtime, data_dir
 
 PARTY_COLUMNS: tuple[str, ...] = (
     "id",
@@ -326,16 +326,5 @@ def _pattern_table(rows: list[dict[str, str]]) -> tuple[pd.DataFrame, tuple[str,
     return pd.DataFrame(out, columns=["pattern", "id", "source"]), tuple(ignored)
 
 
-@functools.lru_cache(maxsize=4)
-def _load_cached(path: str, mtime_ns: int) -> Gazetteer:
-    return Gazetteer.load(path)
-
-
-def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
-    """The gazetteer at ``path`` (default ``data/parties.csv``), cached until the file changes."""
-    path = Path(path) if path is not None else data_dir() / "parties.csv"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return Gazetteer.load(path)  # raises the DatasetError explaining the missing file
-    return _load_cached(str(path.resolve()), mtime)
+load_gazetteer = cached_by_mtime(Gazetteer.load, "parties.csv")
+"""The gazetteer at a path (default ``data/parties.csv``), cached until the file changes."""
