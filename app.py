@@ -21,23 +21,18 @@ import streamlit as st
 
 from dashboard.errors import DatasetError
 from dashboard.ui import cache, state
-from dashboard.ui.page import make_pages
+from dashboard.ui.page import configure_page, make_pages
 from dashboard.ui.theme import apply_theme
 
 
 def main() -> None:
+    # The page config goes first, before any st.navigation call: see configure_page.
+    configure_page(state.presenter_mode_requested())
     if state.legacy_pages_routing():
         # First run in this server process: switch Streamlit to st.navigation routing before
         # any widget exists (see dashboard.ui.page._frame).
         st.navigation(make_pages(), position="hidden")
         st.rerun()
-    present = state.presenter_mode_requested()
-    st.set_page_config(
-        page_title="Party statements",
-        page_icon=":material/campaign:",
-        layout="wide",
-        initial_sidebar_state="collapsed" if present else "auto",
-    )
 
     # 1. dataset: shared by all sessions; a broken startup file still leaves the Data page usable
     try:

@@ -10,8 +10,9 @@ in place with a message saying why.
 import pandas as pd
 import streamlit as st
 
+from dashboard import aggregate as ag
 from dashboard.errors import DatasetError
-from dashboard.filters import date_span, option_counts
+from dashboard.filters import option_counts
 from dashboard.ui import cache, state
 from dashboard.ui.page import start_page
 
@@ -32,7 +33,8 @@ report = ds.report
 
 # 2. data
 n = len(df)
-first, last = date_span(ds)
+empty = pd.DataFrame({"row": pd.Series(dtype="int32"), "value": pd.Categorical([])})
+span = ag.headline(df, ds.long.get("parties", empty), ds.long.get("party_countries", empty))
 precision = (
     df["date_precision"].astype("str").value_counts()
     if "date_precision" in df.columns
@@ -44,11 +46,15 @@ unresolved = option_counts(ds, "unresolved").rename("statements").rename_axis("s
 
 # 3. render
 st.header("Loaded dataset")
-cols = st.columns(4)
-cols[0].metric("Source", ds.source or "(unnamed)")
-cols[1].metric("Statements", f"{n:,}")
-cols[2].metric("First date", first.isoformat() if first else "-")
-cols[3].metric("Last date", last.isoformat() if last else "-")
+# The file name as plain text (a metric would cut it to a few letters), never as markup.
+st.text(f"Source: {ds.source or '(unnamed)'}", width="stretch")
+cols = st.columns(3)
+cols[0].metric("Statements", f"{n:,}")
+# Dates at their precision: a date known only to the month reads "Oct 2015", not a day.
+first = ag.format_date(span.first, span.first_precision) if span.first is not None else "-"
+last = ag.format_date(span.last, span.last_precision) if span.last is not None else "-"
+cols[1].metric("First date", first)
+cols[2].metric("Last date", last)
 if report is not None:
     st.write(f"**Load report** ({report.format or 'unknown format'}): {report.summary()}")
     if report.columns:

@@ -62,7 +62,7 @@ with left:
         )
 with right:
     show_chart(
-        fg.make_ranking(top_topics, title="Most frequent topics", colour=fg.PALETTE[0]),
+        fg.make_ranking(top_topics, title="Most frequent topics", colour=fg.ACCENT_COLOUR),
         top_topics,
         key="ov_topics",
         name="top_topics",

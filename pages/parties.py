@@ -55,8 +55,13 @@ party = party_picker(ranking["value"].tolist())
 # 2. data
 summary = ag.party_summary(view.df, parties_long, party)
 rows = view.df[ag.rows_with_value(view.df, parties_long, party)]
-granularity = ag.auto_granularity(rows, finest="month")
+# Periods and time axis of the whole selection, not of this party's statements: a party seen
+# in one month gets one bar on the selection's time line instead of a bar filling the chart,
+# and every party's chart reads on the same axis.
+granularity = ag.auto_granularity(view.df, finest="month")
 timeline = ag.count_by_period(rows, granularity)
+dates = view.df["date"].dropna()
+span = (dates.min(), dates.max()) if len(dates) else None
 topics = ag.top_values(rows, view.long("topics"), "topic", TOP_N)
 countries = ag.top_values(rows, view.long("countries"), "country", TOP_N)
 partners = ag.co_mentioned_with(view.df, parties_long, party, TOP_N)
@@ -70,7 +75,9 @@ c2.metric("Statements naming it", f"{summary['statements']:,}")
 c3.metric("Share of matching statements", f"{summary['statements'] / view.n:.0%}")
 
 show_chart(
-    fg.make_timeline(timeline, granularity=granularity, title=f"Statements per {granularity}"),
+    fg.make_timeline(
+        timeline, granularity=granularity, title=f"Statements per {granularity}", span=span
+    ),
     timeline,
     key="pt_timeline",
     name=f"{party}_per_{granularity}",
@@ -79,7 +86,7 @@ show_chart(
 left, right = st.columns(2)
 with left:
     show_chart(
-        fg.make_ranking(topics, title="Its topics", colour=fg.PALETTE[0]),
+        fg.make_ranking(topics, title="Its topics", colour=fg.ACCENT_COLOUR),
         topics,
         key="pt_topics",
         name=f"{party}_topics",

@@ -10,9 +10,16 @@ import streamlit as st
 from dashboard import aggregate as ag
 from dashboard import figures as fg
 from dashboard.errors import DatasetError
-from dashboard.labels import topic_label
+from dashboard.labels import party_distinct_short, topic_label
 from dashboard.topics import explain_matches, load_taxonomy
-from dashboard.ui.page import show_chart, show_empty_state, start_page, statements_table
+from dashboard.ui.page import (
+    empty_statement_columns,
+    show_chart,
+    show_empty_state,
+    show_statement_table,
+    start_page,
+    statements_table,
+)
 
 EXAMPLES_N = 10
 MODES = {"share": "Shares of each period", "count": "Stacked counts"}
@@ -58,10 +65,15 @@ by_party = ag.crosstab(
     top_rows=top_n,
     top_cols=top_n,
 )
+# Short column labels ("KKE", "CPC (Canada)"): the country goes only where an abbreviation is
+# shared, so the labels under the cells stay short enough to read without overlapping.
+by_party["col_label"] = by_party["col"].map(party_distinct_short).astype("str")
 
 # 3. render
 show_chart(
-    fg.make_ranking(shares, value="share", title="Share of topic mentions", colour=fg.PALETTE[0]),
+    fg.make_ranking(
+        shares, value="share", title="Share of topic mentions", colour=fg.ACCENT_COLOUR
+    ),
     shares,
     key="tp_shares",
     name="topic_shares",
@@ -78,27 +90,25 @@ show_chart(
     name=f"topics_per_{granularity}",
 )
 
-left, right = st.columns(2)
-with left:
-    if by_country["statements"].sum():
-        show_chart(
-            fg.make_heatmap(by_country, title="Topics by party home country", row_title="Topic"),
-            by_country,
-            key="tp_by_country",
-            name="topics_by_country",
-        )
-    else:
-        st.info("No party home country is known for these statements.")
-with right:
-    if by_party["statements"].sum():
-        show_chart(
-            fg.make_heatmap(by_party, title="Topics by party", row_title="Topic"),
-            by_party,
-            key="tp_by_party",
-            name="topics_by_party",
-        )
-    else:
-        st.info("No party is named in these statements.")
+# Stacked, each full width: a heatmap squeezed into half a page has cells too small to read.
+if by_country["statements"].sum():
+    show_chart(
+        fg.make_heatmap(by_country, title="Topics by party home country", row_title="Topic"),
+        by_country,
+        key="tp_by_country",
+        name="topics_by_country",
+    )
+else:
+    st.info("No party home country is known for these statements.")
+if by_party["statements"].sum():
+    show_chart(
+        fg.make_heatmap(by_party, title="Topics by party", row_title="Topic"),
+        by_party,
+        key="tp_by_party",
+        name="topics_by_party",
+    )
+else:
+    st.info("No party is named in these statements.")
 
 st.subheader("Example statements")
 topic = st.selectbox(
@@ -109,7 +119,10 @@ topic = st.selectbox(
 )
 if topic:
     rows = ag.latest(view.df[ag.rows_with_value(view.df, topics_long, topic)], EXAMPLES_N)
-    table = statements_table(rows, ["Date", "Title", "Text", "Parties"])
+    empty = empty_statement_columns(view.dataset)
+    table = statements_table(
+        rows, [c for c in ("Date", "Title", "Text", "Parties") if c not in empty]
+    )
     try:
         taxonomy = load_taxonomy()
     except DatasetError as err:
@@ -118,7 +131,7 @@ if topic:
         full = rows["title"].astype("str") + ". " + rows["text"].astype("str")
         words = [", ".join(explain_matches(t, taxonomy).get(topic, [])) for t in full]
         table["Matched words"] = pd.Series(words, index=table.index, dtype="str")
-    st.dataframe(table, key="tp_examples", hide_index=True, width="stretch")
+    show_statement_table(table, key="tp_examples")
     tagged = int(shares.set_index("value").loc[topic, "statements"])
     st.caption(
         f"The {len(rows)} most recent of {tagged:,} statements tagged “{topic_label(topic)}”, "

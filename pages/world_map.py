@@ -21,6 +21,7 @@ from dashboard.ui.page import show_chart, show_empty_state, show_statements, sta
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
 METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
 ALL_YEARS = "All years"
+TABLE_MAX_HEIGHT = 460
 TABLE_COLUMNS = {
     "country": st.column_config.TextColumn("Country"),
     "statements": st.column_config.NumberColumn("Statements", format="localized"),
@@ -112,27 +113,29 @@ if counts.empty:
     )
     st.stop()
 
-map_col, table_col = st.columns([3, 2])
-with map_col:
-    fig = mapdata.make_world_map(frames, metric=metric, animation_by_year=animate)
-    # An animated map has no stable points to click; its countries are picked in the table.
-    map_event = show_chart(fig, counts, key="world_map", name=name, on_select=not animate)
-    off_map = counts.loc[~counts["on_map"], "country"].tolist()
-    if off_map:
-        st.caption(
-            f"Too small for this map, listed in the table: {', '.join(off_map[:8])}"
-            + (f" and {len(off_map) - 8} more" if len(off_map) > 8 else "")
-        )
-with table_col:
-    table_event = st.dataframe(
-        counts[list(TABLE_COLUMNS)],
-        column_config=TABLE_COLUMNS,
-        hide_index=True,
-        height=mapdata.MAP_HEIGHT,
-        key="map_table",
-        on_select="rerun",
-        selection_mode="single-row",
+# The map takes the full width: a world map is twice as wide as high, so in a column it would
+# be a strip. The country table follows under it.
+fig = mapdata.make_world_map(frames, metric=metric, animation_by_year=animate)
+# An animated map has no stable points to click; its countries are picked in the table.
+map_event = show_chart(fig, counts, key="world_map", name=name, on_select=not animate)
+off_map = counts.loc[~counts["on_map"], "country"].tolist()
+if off_map:
+    st.caption(
+        f"Too small for this map, listed in the table: {', '.join(off_map[:8])}"
+        + (f" and {len(off_map) - 8} more" if len(off_map) > 8 else "")
     )
+table_event = st.dataframe(
+    counts[list(TABLE_COLUMNS)],
+    column_config=TABLE_COLUMNS,
+    hide_index=True,
+    # Every country without an inner scroll bar up to a dozen rows, then scroll.
+    height=min(TABLE_MAX_HEIGHT, 38 + 35 * len(counts)),
+    width="stretch",
+    key="map_table",
+    on_select="rerun",
+    selection_mode="single-row",
+)
+if not view.present:
     st.download_button(
         "Download map data (GeoJSON)",
         data=lambda: mapdata.countries_geojson(counts),

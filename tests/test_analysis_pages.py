@@ -9,9 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_figures import _values
+from test_figures import _tick_labels, _values
+
+from dashboard.labels import party_distinct_short
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
@@ -145,3 +149,85 @@ def test_parties_picker_changes_the_profile_and_the_url() -> None:
 def test_parties_page_opens_the_party_in_the_link() -> None:
     at = _open("parties", profile="tkp")
     assert at.selectbox(key="pt_party").value == "tkp"
+
+
+def _heatmaps(at: AppTest) -> dict[str, dict]:
+    return {
+        s["layout"]["title"]["text"]: s
+        for s in _specs(at)
+        if s["data"] and s["data"][0]["type"] == "heatmap"
+    }
+
+
+def test_topic_heatmaps_use_short_labels_and_never_print_zeros() -> None:
+    at = _open("topics")
+    heatmaps = _heatmaps(at)
+    assert set(heatmaps) == {"Topics by party home country", "Topics by party"}
+    by_party = heatmaps["Topics by party"]["data"][0]
+    party_ids = [c[1] for c in by_party["customdata"][0]]
+    # "KKE", not "KKE (Greece)"; the country only where an abbreviation is shared.
+    assert list(by_party["x"]) == [party_distinct_short(p) for p in party_ids]
+    assert "KKE" in by_party["x"]
+    assert "Greece" in heatmaps["Topics by party home country"]["data"][0]["x"]
+    for spec in heatmaps.values():
+        z = np.array(_values(spec["data"][0]["z"]))
+        written = {(a["y"], a["x"]): a["text"] for a in spec["layout"]["annotations"]}
+        assert written and "0" not in written.values()
+        assert all(z[cell] > 0 for cell in written)
+
+
+def _chart_blocks(at: AppTest) -> dict[str, list[str]]:
+    """Chart key -> the kinds of blocks it sits in (``["main", "horizontal", "column"]``)."""
+    found: dict[str, list[str]] = {}
+
+    def walk(node, path: list[str]) -> None:
+        if getattr(node, "type", None) == "plotly_chart":
+            found[node.key] = path
+        for child in getattr(node, "children", {}).values():
+            walk(child, [*path, str(getattr(child, "type", ""))])
+
+    walk(at._tree, [])
+    return found
+
+
+def test_topic_heatmaps_are_stacked_full_width() -> None:
+    blocks = _chart_blocks(_open("topics"))
+    # Each heatmap directly in the page, one under the other - not squeezed into a column.
+    assert blocks["tp_by_country"] == blocks["tp_by_party"] == ["main", "plotly_chart"]
+    assert "column" in _chart_blocks(_open("overview"))["ov_parties"]  # the check can fail
+
+
+@pytest.mark.parametrize(
+    ("page", "chart", "axis"),
+    [
+        ("overview", 1, "xaxis"),  # "Parties named most often"
+        ("parties", 1, "xaxis"),  # "Its topics"
+        ("parties", 2, "xaxis"),  # "Countries its statements mention"
+        ("parties", 0, "yaxis"),  # the party's timeline
+        ("timeline", 0, "yaxis"),
+    ],
+)
+def test_small_count_axes_on_the_sample_have_whole_ticks(page: str, chart: int, axis: str) -> None:
+    spec = _specs(_open(page))[chart]
+    values = [v for t in spec["data"] for v in _values(t["x" if axis == "xaxis" else "y"])]
+    labels = _tick_labels(spec["layout"][axis], max(values))
+    assert len(labels) == len(set(labels))
+
+
+def test_a_party_seen_in_one_month_is_drawn_on_the_selections_time_axis() -> None:
+    at = _open("parties", profile="cpim-india")  # two statements, both from October 2015
+    spec = _specs(at)[0]
+    (bar,) = [t for t in spec["data"] if t["type"] == "bar"]
+    assert [c[0] for c in bar["customdata"]] == ["2015-10-01"]
+    low, high = (pd.Timestamp(x) for x in spec["layout"]["xaxis"]["range"])
+    # The sample runs from October 2015 to October 2019; one month is a thin bar on it.
+    assert low <= pd.Timestamp("2015-10-01") and high >= pd.Timestamp("2019-10-31")
+    assert _values(bar["width"])[0] < (high - low) / pd.Timedelta(milliseconds=1) / 20
+
+
+def test_statement_tables_leave_out_columns_the_sample_never_fills() -> None:
+    at = _open("overview")
+    table = at.dataframe[-1].value
+    assert "Title" not in table.columns  # the sample has no titles
+    assert {"Date", "Text", "Parties"} <= set(table.columns)
+    assert table["Text"].str.len().min() > 0

@@ -294,7 +294,7 @@ def test_good_upload_becomes_the_sessions_dataset():
     at.run()
     _no_exception(at)
     assert next(m.value for m in at.metric if m.label == "Statements") == "2"
-    assert next(m.value for m in at.metric if m.label == "Source") == "mine.csv"
+    assert [t.value for t in at.text] == ["Source: mine.csv"]
     assert len(at.query_params.get("ds", "")) == 16  # a shared link names the upload
     at.button(key="data_back_to_startup").click().run()
     assert next(m.value for m in at.metric if m.label == "Statements") == "6"
@@ -313,3 +313,83 @@ def test_upload_without_an_obvious_text_column_asks_for_the_columns():
     next(b for b in at.button if b.label == "Load with these columns").click().run()
     _no_exception(at)
     assert next(m.value for m in at.metric if m.label == "Statements") == "2"
+
+
+@pytest.mark.parametrize(
+    ("use_sample", "first", "last"),
+    [
+        # The fixture's oldest statement is known only to the year, the newest to the day.
+        (False, "2015", "18 Oct 2019"),
+        # The sample's oldest statements are known only to October 2015.
+        (True, "Oct 2015", "20 Oct 2019"),
+    ],
+)
+def test_data_page_names_the_file_in_full_and_dates_at_their_precision(
+    monkeypatch, fixture_path, use_sample, first, last
+):
+    if use_sample:
+        monkeypatch.delenv(cache.DATA_ENV, raising=False)
+    at = _switch(_app(), "pages/data.py")
+    _no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Source" not in metrics  # a metric cuts a long file name to a few letters
+    name = sample_dataset().name if use_sample else fixture_path.name
+    assert [t.value for t in at.text] == [f"Source: {name}"]
+    assert (metrics["First date"], metrics["Last date"]) == (first, last)
+
+
+def test_statement_tables_keep_columns_the_dataset_fills():
+    at = _switch(_app(), "pages/explore.py")
+    table = at.dataframe[0].value
+    assert {"Title", "Text", "Link"} <= set(table.columns)  # the fixture has titles and links
+    assert "Countries mentioned" not in table.columns  # ... but no country mentions
+
+
+# --- presenter mode charts ---------------------------------------------------------------------
+
+
+def _map_figure():
+    from dashboard import mapdata
+
+    counts = pd.DataFrame(
+        {
+            "iso3": ["GRC", "TUR"],
+            "country": ["Greece", "Türkiye"],
+            "statements": [4, 3],
+            "parties": [3, 3],
+            "top_parties": ["", ""],
+            "top_topic": ["", ""],
+        }
+    )
+    return mapdata.make_world_map(counts)
+
+
+def _ranking_figure():
+    from dashboard import figures as fg
+
+    table = pd.DataFrame({"value": ["kke", "tkp"], "label": ["KKE", "TKP"], "statements": [2, 1]})
+    return fg.make_ranking(table, title="Parties")
+
+
+@pytest.mark.parametrize(
+    ("make", "taller"),
+    [
+        (_ranking_figure, True),
+        # plotly draws the world at a fixed aspect ratio: a taller map only adds empty bands.
+        (_map_figure, False),
+    ],
+)
+def test_presenter_charts_are_large_with_large_text(make, taller):
+    from dashboard.ui.page import presenter_figure
+    from dashboard.ui.theme import PRESENT_CHART_HEIGHT
+
+    fig = make()
+    big = presenter_figure(fig).to_dict()["layout"]
+    if taller:
+        assert big["height"] >= PRESENT_CHART_HEIGHT > fig.layout.height
+    else:
+        assert big["height"] == fig.layout.height
+    axes = [v for k, v in big.items() if k.startswith(("xaxis", "yaxis"))]
+    assert all(axis["tickfont"]["size"] >= 18 for axis in axes)
+    assert big["font"]["size"] >= 18
+    assert (fig.layout.font.size or 0) < 18  # the page's own figure is untouched

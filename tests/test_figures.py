@@ -211,9 +211,122 @@ def test_co_mention_network_puts_the_party_in_the_middle() -> None:
     assert [e["line"]["width"] for e in edges] == pytest.approx([10, 1 + 9 / 3])
 
 
-def test_palette_is_the_colour_blind_safe_one() -> None:
-    assert set(fg.PALETTE) <= set(px.colors.qualitative.Safe)
-    assert fg.OTHERS_COLOUR not in fg.PALETTE
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB`` or ``rgb(r, g, b)``."""
+    if colour.startswith("#"):
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    else:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : -1].split(",")]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+TOL_BRIGHT = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377"]
+
+
+def test_palette_starts_with_tols_colour_blind_safe_scheme() -> None:
+    assert list(fg.PALETTE[: len(TOL_BRIGHT)]) == TOL_BRIGHT
+    assert len(set(fg.PALETTE)) == len(fg.PALETTE) >= 10  # ten groups plus "others"
+    assert fg.OTHERS_COLOUR not in fg.PALETTE and fg.NONE_COLOUR not in fg.PALETTE
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("colour", "at_least"),
+    # A single series must stand out clearly (3:1, WCAG's contrast for graphics); every colour
+    # of a breakdown must at least not melt into the background.
+    [(fg.SINGLE_COLOUR, 3.0), (fg.ACCENT_COLOUR, 2.5), (fg.PALETTE[0], 3.0)]
+    + [(c, 1.8) for c in fg.PALETTE]
+    + [(fg.OTHERS_COLOUR, 1.8), (fg.NONE_COLOUR, 1.8)],
+)
+def test_colours_read_on_the_light_and_the_dark_theme(
+    theme: str, colour: str, at_least: float
+) -> None:
+    assert _contrast(colour, fg.BACKGROUNDS[theme]) >= at_least
+
+
+def test_single_series_bars_use_the_readable_colour() -> None:
+    timeline = fg.make_timeline(ag.count_by_period(DF, "month"), granularity="month").to_dict()
+    ranking = fg.make_ranking(ag.top_values(DF, DS.long["parties"], "party", 3)).to_dict()
+    colours = {t["marker"]["color"] for t in _bars(timeline) + _bars(ranking)}
+    assert colours == {fg.SINGLE_COLOUR}
+    assert _contrast(fg.SINGLE_COLOUR, fg.BACKGROUNDS["dark"]) >= 3
+
+
+def _tick_labels(axis: dict, top: float) -> list[str]:
+    """The labels plotly prints on a linear axis with ``tick0``/``dtick`` and ``,d``."""
+    assert axis["tickformat"] == ",d"
+    ticks = np.arange(axis["tick0"], top + axis["dtick"], axis["dtick"])
+    return [f"{int(round(t)):,}" for t in ticks]
+
+
+@pytest.mark.parametrize(
+    ("top", "step"),
+    [(0, 1), (1, 1), (2, 1), (5, 1), (7, 2), (10, 2), (15, 5), (20, 5), (37, 10), (50, 10)],
+)
+def test_count_axes_tick_whole_numbers_once_each(top: int, step: int) -> None:
+    axis = fg.count_ticks(top)
+    assert axis["dtick"] == step and axis["tick0"] == 0
+    labels = _tick_labels(axis, top)
+    assert len(labels) == len(set(labels))  # never "0 1 1 2 2"
+    assert len(labels) <= 7  # nor a crowded axis on a short chart
+
+
+def test_large_count_axes_keep_plotlys_own_whole_steps() -> None:
+    axis = fg.count_ticks(12_000)
+    assert axis["tickformat"] == ",d" and "dtick" not in axis
+
+
+def _top_parties() -> dict:
+    return fg.make_ranking(ag.top_values(DF, DS.long["parties"], "party", 3)).to_dict()
+
+
+def _one_statements_topics() -> dict:
+    rows = DF[DF["id"] == "t11"]
+    return fg.make_ranking(ag.top_values(rows, DS.long["topics"], "topic")).to_dict()
+
+
+def _timeline(granularity: str) -> dict:
+    return fg.make_timeline(ag.count_by_period(DF, granularity), granularity=granularity).to_dict()
+
+
+def _tallest(fig: dict, axis: str) -> float:
+    """The largest count the axis has to show: the tallest stack, or the longest bar."""
+    if axis == "xaxis":
+        return max(max(_values(t["x"])) for t in fig["data"])
+    stacks: dict[str, float] = {}
+    for t in _bars(fig, "y2" if axis == "yaxis2" else "y"):
+        for custom, y in zip(t["customdata"], _values(t["y"]), strict=True):
+            stacks[custom[0]] = stacks.get(custom[0], 0) + y
+    return max(stacks.values())
+
+
+@pytest.mark.parametrize(
+    ("figure", "axis"),
+    [
+        # Small counts, as in the Overview's top parties and a party's topics and countries.
+        (_top_parties, "xaxis"),
+        (_one_statements_topics, "xaxis"),
+        (lambda: _timeline("month"), "yaxis"),
+        (lambda: _timeline("week"), "yaxis2"),
+    ],
+)
+def test_count_axes_of_figures_show_integer_ticks(figure, axis: str) -> None:
+    fig = figure()
+    labels = _tick_labels(fig["layout"][axis], _tallest(fig, axis))
+    assert labels[0] == "0" and len(labels) == len(set(labels))
+    assert fig["layout"][axis]["dtick"] >= 1
+
+
+def test_share_axes_stay_percentages() -> None:
+    counts = ag.count_by_period(DF, "year", breakdown="topic", long=DS.long["topics"])
+    fig = fg.make_timeline(counts, granularity="year", mode="share").to_dict()
+    assert fig["layout"]["yaxis"]["tickformat"] == ".0%" and "dtick" not in fig["layout"]["yaxis"]
 
 
 def test_figure_size_does_not_grow_with_the_number_of_statements() -> None:
@@ -229,3 +342,76 @@ def test_figure_size_does_not_grow_with_the_number_of_statements() -> None:
     # Ten times the statements: at most one bar per (year, group), and about the same bytes.
     assert big_points <= 15 * groups
     assert big_bytes < 1.3 * small_bytes
+
+
+def _x_range(fig: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
+    low, high = (pd.Timestamp(x) for x in fig["layout"]["xaxis"]["range"])
+    return low, high
+
+
+@pytest.mark.parametrize("granularity", ["week", "month", "quarter", "year"])
+def test_a_lone_bar_never_fills_the_chart(granularity: str) -> None:
+    one = DF[DF["id"] == "t11"]
+    d = fg.make_timeline(ag.count_by_period(one, granularity), granularity=granularity).to_dict()
+    (bar,) = _bars(d)
+    low, high = _x_range(d)
+    axis_ms = (high - low) / pd.Timedelta(milliseconds=1)
+    assert _values(bar["width"])[0] <= axis_ms / fg.MIN_PERIODS
+
+
+def test_span_puts_a_part_on_the_time_axis_of_the_whole() -> None:
+    one = DF[DF["id"] == "t11"]  # October 2015 only
+    counts = ag.count_by_period(one, "month")
+    span = (DF["date"].min(), DF["date"].max())
+    low, high = _x_range(fg.make_timeline(counts, granularity="month", span=span).to_dict())
+    assert low <= span[0] and high >= pd.Timestamp("2019-11-01")
+    alone_low, alone_high = _x_range(fg.make_timeline(counts, granularity="month").to_dict())
+    assert alone_high < pd.Timestamp("2017-01-01")
+
+
+def _cross(top: int) -> pd.DataFrame:
+    return ag.crosstab(
+        DF, DS.long["topics"], DS.long["parties"], row_kind="topic", col_kind="party",
+        top_rows=top, top_cols=top,
+    )  # fmt: skip
+
+
+def test_small_heatmap_writes_its_counts_but_never_zeros() -> None:
+    fig = fg.make_heatmap(_cross(6)).to_dict()
+    (heat,) = fig["data"]
+    z = np.array(_values(heat["z"]))
+    assert (z == 0).any()  # the fixture has empty cells
+    written = {(a["y"], a["x"]): a for a in fig["layout"]["annotations"]}
+    assert set(written) == {(int(i), int(j)) for i, j in zip(*np.nonzero(z), strict=True)}
+    assert all(a["text"] == f"{z[cell]:,}" for cell, a in written.items())
+    # Dark numbers on the light (high) end of the colour scale, light ones on the dark end.
+    top = z.max()
+    for cell, a in written.items():
+        dark_text = a["font"]["color"] == "#1A1A1A"
+        assert dark_text == (z[cell] / top >= fg.HEATMAP_LIGHT_FROM)
+
+
+def test_large_heatmap_shows_colours_only() -> None:
+    n = int(np.ceil(np.sqrt(fg.HEATMAP_TEXT_CELLS))) + 1
+    values = [f"v{i}" for i in range(n)]
+    cross = pd.DataFrame(
+        {
+            "row": np.repeat(values, n),
+            "row_label": np.repeat(values, n),
+            "col": np.tile(values, n),
+            "col_label": np.tile(values, n),
+            "statements": np.arange(n * n) % 3,
+        }
+    )
+    fig = fg.make_heatmap(cross).to_dict()
+    assert not fig["layout"].get("annotations") and "texttemplate" not in fig["data"][0]
+
+
+def test_heatmap_stretches_to_the_width_and_grows_with_its_rows() -> None:
+    small, large = fg.make_heatmap(_cross(2)).to_dict(), fg.make_heatmap(_cross(5)).to_dict()
+    for fig in (small, large):
+        assert "scaleanchor" not in fig["layout"]["yaxis"]
+        assert "width" not in fig["layout"]
+        assert fig["data"][0]["colorbar"]["tickformat"] == ",d"
+    rows = len(large["data"][0]["y"]) - len(small["data"][0]["y"])
+    assert rows > 0 and large["layout"]["height"] >= small["layout"]["height"] + 30 * rows

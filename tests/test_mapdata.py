@@ -222,6 +222,28 @@ def test_choropleth_as_data(ds):
     assert geo.projection.type == "natural earth" and geo.showcountries and geo.landcolor
 
 
+@pytest.mark.parametrize("animate", [False, True])
+def test_map_is_large_transparent_with_its_colour_bar_beside_it(ds, animate):
+    counts = mapdata.map_counts(ds, "party_countries", per_year=animate)
+    fig = mapdata.make_world_map(counts, animation_by_year=animate).to_dict()
+    layout, geo = fig["layout"], fig["layout"]["geo"]
+    assert 520 <= layout["height"] <= 600
+    # No white box on the dark theme: page colour shows through; water and land are drawn in
+    # colours that read on both themes (translucent blue, mid grey).
+    assert geo["bgcolor"] == layout["paper_bgcolor"] == "rgba(0, 0, 0, 0)"
+    assert geo["showocean"] and geo["oceancolor"].endswith("0.18)")
+    assert geo["showlakes"] and geo["lakecolor"] == geo["oceancolor"]
+    grey = geo["landcolor"].lstrip("#")
+    assert len({grey[0:2], grey[2:4], grey[4:6]}) == 1 and 0x90 <= int(grey[:2], 16) <= 0xD8
+    bar = fig["data"][0]["colorbar"]
+    assert bar["orientation"] == "v" and bar["x"] >= 1.0 and bar["xanchor"] == "left"
+    if animate:
+        # Play buttons and year slider sit inside the figure, under the map.
+        (menu,) = layout["updatemenus"]
+        assert menu["xanchor"] == "left" and menu["x"] >= 0
+        assert layout["sliders"][0]["x"] > menu["x"] and layout["margin"]["b"] >= 60
+
+
 def test_colour_by_parties(ds):
     counts = mapdata.map_counts(ds, "countries")
     fig = mapdata.make_world_map(counts, metric="parties")

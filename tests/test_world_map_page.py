@@ -7,6 +7,7 @@ from pathlib import Path
 import plotly.io as pio
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_analysis_pages import _chart_blocks
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "pages/world_map.py"
@@ -97,7 +98,7 @@ def test_picking_a_country_lists_its_statements():
     assert not [s for s in at.subheader if "Greece" in s.value]
     rerun(at.selectbox(key="map_country").set_value("GRC"))
     assert any(s.value.startswith("Greece: 4 statements") for s in at.subheader)
-    (statements,) = [d.value for d in at.dataframe if "Title" in d.value.columns]
+    (statements,) = [d.value for d in at.dataframe if "Text" in d.value.columns]
     assert len(statements) == 4
 
 
@@ -113,3 +114,10 @@ def test_nothing_to_map_gives_a_message_not_a_map(query, message):
     at = open_map(**query)
     assert not at.get("plotly_chart")
     assert any(message in i.value for i in at.info)
+
+
+def test_map_takes_the_full_width_with_the_country_table_under_it():
+    at = open_map()
+    assert _chart_blocks(at)["world_map"] == ["main", "plotly_chart"]
+    assert map_figure(at).layout.height >= 520
+    assert len(country_table(at)) == len(locations(at))

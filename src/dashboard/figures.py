@@ -3,10 +3,10 @@
 Every builder takes a frame from ``dashboard.aggregate`` (never raw statements), so a figure's
 size depends on the number of periods and groups, not on the number of statements. Builders never
 call ``st.*``; the page hands the figure and its table to ``show_chart``. Look and feel shared by
-all charts: a colour-blind-safe palette (plotly's "Safe" qualitative colours, grey for "others"),
-large fonts for projectors, horizontal bars for long party names, axis titles from
-``DISPLAY_LABELS``, and every clickable mark carries its ids in ``customdata`` so a click can
-list the statements behind it.
+all charts: a colour-blind-safe palette (Paul Tol's, readable on the light and the dark theme,
+grey for "others"), whole-number ticks on count axes, large fonts for projectors, horizontal bars
+for long party names, axis titles from ``DISPLAY_LABELS``, and every clickable mark carries its
+ids in ``customdata`` so a click can list the statements behind it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.aggregate import (
@@ -33,16 +32,33 @@ try:
 except ImportError:  # labels.py is optional for the core; plain names still read well
     DISPLAY_LABELS = {}
 
-# Colour-blind-safe qualitative palette (CARTO "Safe"); its last colour is a neutral grey,
-# reserved for "others" so it never looks like a real group.
-PALETTE: tuple[str, ...] = tuple(px.colors.qualitative.Safe[:-1])
-OTHERS_COLOUR = px.colors.qualitative.Safe[-1]
-NONE_COLOUR = "rgb(187, 187, 187)"
-SINGLE_COLOUR = PALETTE[4]
+# Paul Tol's "bright" qualitative scheme first (colour-blind safe), then three more of his
+# colours for breakdowns of up to ten groups. Every colour is mid-luminance, so bars stand out
+# both on white and on Streamlit's dark background (#0e1117): no near-black or near-white
+# colour that vanishes in one of the two themes. Greys are reserved for "others" and "none".
+PALETTE: tuple[str, ...] = (
+    "#4477AA",  # blue
+    "#EE6677",  # red
+    "#228833",  # green
+    "#CCBB44",  # yellow
+    "#66CCEE",  # cyan
+    "#AA3377",  # purple
+    "#EE7733",  # orange
+    "#44AA99",  # teal
+    "#999933",  # olive
+    "#CC99BB",  # mauve
+)
+OTHERS_COLOUR = "#888888"
+NONE_COLOUR = "#BBBBBB"
+SINGLE_COLOUR = PALETTE[0]  # one series (totals, party rankings): readable in both themes
+ACCENT_COLOUR = PALETTE[7]  # a second single series beside the first (topic rankings)
 ROLLING_COLOUR = "rgb(120, 120, 120)"
 EVENT_FILL = "rgba(221, 204, 119, 0.35)"
 EVENT_LINE = "rgba(153, 153, 51, 0.9)"
+BACKGROUNDS: dict[str, str] = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's themes
+HEATMAP_TEXT_CELLS = 300  # above this a cell is too small for its number
 HEATMAP_SCALE = "Cividis"  # perceptually uniform and readable with every colour-vision type
+HEATMAP_LIGHT_FROM = 0.55  # Cividis is light enough for dark text from here to its top
 
 FONT_SIZE = 15
 TITLE_SIZE = 19
@@ -50,11 +66,33 @@ PATTERN_FOR = {MONTH: "/", YEAR: "x"}
 COARSE_NAME = {MONTH: "month-precision", YEAR: "year-precision"}
 DAY_MS = 86_400_000
 BAR_FILL = 0.85  # share of its period a bar covers; the rest is the gap between bars
+MIN_PERIODS = 8  # the time axis shows at least this many periods: one bar never fills it
 
 
 def display_label(column: str) -> str:
     """Axis/legend title for a column name (``DISPLAY_LABELS`` with a readable fallback)."""
     return DISPLAY_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def count_ticks(top: float) -> dict:
+    """Axis settings for whole counts whose largest value is ``top``: integer ticks only.
+
+    With small counts plotly picks steps like 0.5 and a ``,d`` format then prints "0 1 1 2 2".
+    Up to ``top`` = 50 the step is set here: whole, and no more than six ticks so that even a
+    short chart is not crowded; above that plotly's own steps are whole numbers anyway.
+    """
+    axis: dict = {"tickformat": ",d", "rangemode": "tozero"}
+    if top <= 50:
+        axis["tick0"] = 0
+        axis["dtick"] = next(step for step in (1, 2, 5, 10) if top <= 5 * step)
+    return axis
+
+
+def _stack_top(periods: np.ndarray, values: np.ndarray) -> float:
+    """The tallest stacked bar: the largest per-period sum of ``values``."""
+    if not len(values):
+        return 0.0
+    return float(pd.Series(values).groupby(periods).sum().max())
 
 
 def group_colours(groups: list[str]) -> dict[str, str]:
@@ -174,6 +212,38 @@ def _split(counts: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     }
 
 
+def _time_range(
+    starts: np.ndarray,
+    placements: np.ndarray,
+    granularity: str,
+    *,
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> list[str]:
+    """The x range: every drawn bar from its period's start to its end, with air around it.
+
+    plotly's own guess collapses to a sliver of time around a single bar, which then fills the
+    whole plot with day ticks under it. The range also covers ``span`` (so charts of parts of a
+    dataset share its time axis) and at least ``MIN_PERIODS`` periods, centred on the bars.
+    """
+    widths = np.empty(len(starts))
+    for unit in (EXACT, MONTH, YEAR):
+        rows = placements == unit
+        if rows.any():
+            widths[rows] = period_width_ms(starts[rows], granularity if unit == EXACT else unit)
+    ends = starts + widths.astype("timedelta64[ms]")
+    period = float(period_width_ms(starts[:1], granularity)[0])
+    pad = np.timedelta64(int(period * 0.5), "ms")
+    low, high = pd.Timestamp(starts.min() - pad), pd.Timestamp(ends.max() + pad)
+    if span is not None:
+        low = min(low, pd.Timestamp(span[0]) - pd.Timedelta(milliseconds=period * 0.5))
+        high = max(high, pd.Timestamp(span[1]) + pd.Timedelta(milliseconds=period * 1.5))
+    missing = MIN_PERIODS * period - (high - low) / pd.Timedelta(milliseconds=1)
+    if missing > 0:
+        half = pd.Timedelta(milliseconds=missing / 2)
+        low, high = low - half, high + half
+    return [low.isoformat(), high.isoformat()]
+
+
 def make_timeline(
     counts: pd.DataFrame,
     *,
@@ -184,6 +254,7 @@ def make_timeline(
     events: pd.DataFrame | None = None,
     title: str = "",
     compact: bool = False,
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> go.Figure:
     """Stacked bars of statements per period from ``aggregate.count_by_period``.
 
@@ -194,6 +265,8 @@ def make_timeline(
     days; ``compact`` leaves them out. Every bar's ``customdata`` is ``[period ISO date, group id,
     placement, period label]``. ``rolling`` (from ``aggregate.rolling_mean``) adds a dashed line
     in count mode; ``events`` (from ``events.load_events``) adds shaded spans with labels.
+    ``span`` (first, last date) widens the time axis to cover it, e.g. the whole selection when
+    the chart shows one party's part of it.
     """
     if mode not in ("count", "share"):
         raise ValueError(f"mode must be 'count' or 'share', got {mode!r}")
@@ -286,26 +359,16 @@ def make_timeline(
     placement_all = counts["placement"].astype(str).to_numpy()
     drawn = np.ones(len(counts), bool) if two_panels else placement_all == EXACT
     if drawn.any():
-        # The range covers every drawn bar from its period's start to its end, with a little
-        # air: plotly's own guess collapses to a sliver of time when there is a single bar.
-        starts = periods_all[drawn]
-        widths = np.empty(len(starts))
-        for unit in (EXACT, MONTH, YEAR):
-            rows = placement_all[drawn] == unit
-            if rows.any():
-                widths[rows] = period_width_ms(starts[rows], granularity if unit == EXACT else unit)
-        ends = starts + widths.astype("timedelta64[ms]")
-        pad = np.timedelta64(int(widths.min() * 0.5), "ms")
-        x_axis["range"] = [
-            pd.Timestamp(starts.min() - pad).isoformat(),
-            pd.Timestamp(ends.max() + pad).isoformat(),
-        ]
+        x_axis["range"] = _time_range(
+            periods_all[drawn], placement_all[drawn], granularity, span=span
+        )
     y_axis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
     exact_rows = placement_all == EXACT
-    if mode == "count" and exact_rows.any():
-        per_bar = pd.Series(count_all[exact_rows]).groupby(periods_all[exact_rows]).sum()
-        if per_bar.max() <= 8:
-            y_axis["dtick"] = 1  # no "0.2 statements" ticks for small selections
+    if mode == "count":
+        top = _stack_top(periods_all[exact_rows], count_all[exact_rows])
+        if has_rolling:
+            top = max(top, float(np.nanmax(rolling["mean"].to_numpy(dtype=float))))
+        y_axis.update(count_ticks(top))
     layout: dict = {
         "barmode": "relative",
         "bargap": 0.1,
@@ -318,11 +381,12 @@ def make_timeline(
         layout["yaxis"].update(tickformat=".0%", range=[0, 1])
     if two_panels:
         layout["yaxis"]["domain"] = [0.36, 1.0]
+        coarse_rows = placement_all != EXACT
         layout["yaxis2"] = {
             "domain": [0.0, 0.24],
             "anchor": "x",
             "title": {"text": display_label("count")},
-            "rangemode": "tozero",
+            **count_ticks(_stack_top(periods_all[coarse_rows], count_all[coarse_rows])),
         }
         layout["xaxis"]["anchor"] = "y2"
         layout["annotations"] = [
@@ -433,8 +497,11 @@ def make_ranking(
         yaxis={"autorange": "reversed", "title": {"text": None}},
         xaxis={
             "title": {"text": axis_title or display_label(value)},
-            "tickformat": ".0%" if is_share else ",d",
-            "rangemode": "tozero",
+            **(
+                {"tickformat": ".0%", "rangemode": "tozero"}
+                if is_share
+                else count_ticks(float(values.max()) if len(values) else 0.0)
+            ),
         },
         # Outside labels need room to the right of the longest bar.
         margin={"r": 60},
@@ -448,40 +515,77 @@ def make_heatmap(
     title: str = "",
     row_title: str = "",
     col_title: str = "",
+    show_values: bool | None = None,
 ) -> go.Figure:
-    """A heatmap from ``aggregate.crosstab`` (rows and columns in its order, counts as text).
+    """A heatmap from ``aggregate.crosstab`` (rows and columns in its order).
 
-    ``customdata`` of each cell is ``[row id, column id]``.
+    Meant to be drawn full width: cells stretch to the width (no fixed aspect ratio) and the
+    height grows with the number of rows. ``show_values`` (default: when the grid has at most
+    ``HEATMAP_TEXT_CELLS`` cells) writes each non-zero count in its cell; zero cells stay blank
+    so the counts that exist stand out. ``customdata`` of each cell is ``[row id, column id]``.
     """
     rows = pd.unique(cross["row"]).tolist()
     cols = pd.unique(cross["col"]).tolist()
     row_labels = pd.unique(cross["row_label"]).tolist()
     col_labels = pd.unique(cross["col_label"]).tolist()
-    z = cross["statements"].to_numpy().reshape(len(rows), len(cols)) if len(cross) else [[]]
+    values = cross["statements"].to_numpy()
+    z = values.reshape(len(rows), len(cols)) if len(cross) else np.zeros((0, 0), np.int64)
     custom = np.empty((len(rows), len(cols), 2), dtype=object)
     custom[:, :, 0] = np.asarray(rows, dtype=object)[:, None]
     custom[:, :, 1] = np.asarray(cols, dtype=object)[None, :]
-    heat = {
+    if show_values is None:
+        show_values = 0 < z.size <= HEATMAP_TEXT_CELLS
+    heat: dict = {
         "type": "heatmap",
         "z": z,
         "x": col_labels,
         "y": row_labels,
         "customdata": custom,
         "colorscale": HEATMAP_SCALE,
-        "texttemplate": "%{z:,}",
-        "textfont": {"size": FONT_SIZE - 3},
+        "zmin": 0,
         "hovertemplate": "%{y} × %{x}: %{z:,} statements<extra></extra>",
-        "colorbar": {"title": {"text": display_label("statements")}},
+        "colorbar": {
+            "title": {"text": display_label("statements")},
+            "thickness": 14,
+            **count_ticks(float(z.max()) if z.size else 0.0),
+        },
         "xgap": 1,
         "ygap": 1,
     }
+    heat["colorbar"].pop("rangemode")
+    longest = max((len(str(c)) for c in col_labels), default=0)
     layout = _layout(
         title,
-        160 + 34 * max(len(rows), 1),
+        # Room for the slanted column labels below the cells, which grow with the longest one.
+        120 + 36 * max(len(rows), 1) + min(8 * longest, 160),
         yaxis={"autorange": "reversed", "title": {"text": row_title or None}},
-        xaxis={"tickangle": -40, "title": {"text": col_title or None}, "side": "bottom"},
+        xaxis={"title": {"text": col_title or None}, "side": "bottom"},
+        annotations=_cell_labels(z) if show_values else [],
     )
     return go.Figure(data=[heat], layout=layout)
+
+
+def _cell_labels(z: np.ndarray) -> list[dict]:
+    """A number on each non-zero cell, dark on the light end of the colour scale and light on
+    the dark end. As annotations: a heatmap's own cell text has one colour for all cells (and
+    Streamlit's theme sets it), which vanishes on either the yellow or the navy cells."""
+    top = max(float(z.max()), 1.0)
+    r, c = np.nonzero(z > 0)
+    return [
+        {
+            "x": int(j),
+            "y": int(i),
+            "xref": "x",
+            "yref": "y",
+            "text": f"{int(z[i, j]):,}",
+            "showarrow": False,
+            "font": {
+                "size": FONT_SIZE - 1,
+                "color": "#1A1A1A" if z[i, j] / top >= HEATMAP_LIGHT_FROM else "#FFFFFF",
+            },
+        }
+        for i, j in zip(r.tolist(), c.tolist(), strict=True)
+    ]
 
 
 def make_co_mention_network(
@@ -517,7 +621,7 @@ def make_co_mention_network(
             "customdata": [center_id, *partners["value"].astype(str).tolist()],
             "marker": {
                 "size": [34] + [14 + 16 * c / top for c in partners["statements"].tolist()],
-                "color": [PALETTE[4]] + [PALETTE[0]] * n,
+                "color": [ACCENT_COLOUR] + [SINGLE_COLOUR] * n,
             },
             "hovertemplate": "%{text}<extra></extra>",
             "showlegend": False,

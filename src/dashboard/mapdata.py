@@ -41,10 +41,14 @@ TOPOJSON_URL = f"app/static/{TOPOJSON_DIR}/"
 # Viridis is perceptually uniform and readable with every common colour-vision deficiency;
 # reversed so that more statements read as darker, as on a printed atlas.
 COLOR_SCALE = "Viridis_r"
-LAND_COLOR = "#e6e6e6"
-BORDER_COLOR = "#9e9e9e"
+# Mid greys and a translucent blue read on Streamlit's white and its dark (#0e1117) background
+# alike; the geo background itself is transparent so the map sits on the page's own colour.
+LAND_COLOR = "#c8c8c8"
+BORDER_COLOR = "#8c8c8c"
+WATER_COLOR = "rgba(68, 119, 170, 0.18)"
+TRANSPARENT = "rgba(0, 0, 0, 0)"
 TOP_PARTIES = 3
-MAP_HEIGHT = 440
+MAP_HEIGHT = 560
 # Colour by log10 once the largest country has this many times the statements of the smallest:
 # otherwise one dominant country paints every other one the same pale colour.
 LOG_RATIO = 50.0
@@ -438,16 +442,17 @@ def make_world_map(
     zmax = float(z_all.max()) if len(z_all) else 1.0
     zmax = max(zmax, zmin + 1.0)
 
-    # A horizontal bar under the map leaves the full width to the map in a narrow column.
+    # A vertical bar right beside the map: the map is drawn full width, so the bar takes little
+    # of it, and it stays next to the colours it explains at any page width.
     colorbar: dict[str, Any] = {
         "title": {"text": MAP_LABELS[metric], "side": "top"},
-        "orientation": "h",
-        "thickness": 12,
-        "len": 0.5,
-        "x": 0.5,
-        "xanchor": "center",
-        "y": 0.0,
-        "yanchor": "top",
+        "orientation": "v",
+        "thickness": 16,
+        "len": 0.75,
+        "x": 1.0,
+        "xanchor": "left",
+        "y": 0.5,
+        "yanchor": "middle",
     }
     if is_log:
         colorbar["tickvals"], colorbar["ticktext"] = _log_ticks(zmax)
@@ -471,6 +476,11 @@ def make_world_map(
                 {
                     "active": 0,
                     "currentvalue": {"prefix": "Year: "},
+                    # Right of the play buttons, which sit at the left edge under the map.
+                    "x": 0.16,
+                    "len": 0.84,
+                    "y": 0.0,
+                    "yanchor": "top",
                     "pad": {"t": 10},
                     "steps": [
                         {"label": str(y), "method": "animate", "args": [[str(y)], step_args]}
@@ -482,10 +492,12 @@ def make_world_map(
                 {
                     "type": "buttons",
                     "showactive": False,
+                    "direction": "left",
                     "x": 0.0,
                     "y": 0.0,
-                    "xanchor": "right",
+                    "xanchor": "left",
                     "yanchor": "top",
+                    "pad": {"t": 20},
                     "buttons": [
                         {
                             "label": "Play",
@@ -519,17 +531,22 @@ def make_world_map(
         showcoastlines=False,
         showland=True,
         landcolor=LAND_COLOR,
-        showocean=False,
-        showlakes=False,
+        showocean=True,
+        oceancolor=WATER_COLOR,
+        showlakes=True,
+        lakecolor=WATER_COLOR,
         showframe=False,
+        bgcolor=TRANSPARENT,
         # Antarctica has no parties and takes a fifth of the height.
         lataxis_range=[-58, 85],
     )
     fig.update_layout(
         title={"text": title} if title else None,
-        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 60},
+        # The play button and year slider of an animation sit below the map.
+        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 90 if animation_by_year else 0},
         height=MAP_HEIGHT,
         dragmode=False,
+        paper_bgcolor=TRANSPARENT,
     )
     return fig
 

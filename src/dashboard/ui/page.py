@@ -3,12 +3,14 @@
 Owns the shared top and bottom of a page - ``start_page`` (heading, the one caption describing
 the active filters, any notices about the link), ``show_empty_state``, ``show_chart`` (theme-aware
 plotly chart, offline map config, "Download data (CSV)" for the numbers behind it) and
-``show_statements`` (statements as plain text in a table, never HTML). Pages stay thin: they pick
-an aggregation and a figure builder and hand the results to these helpers.
+``show_statements`` (statements as plain text in a table, never HTML, without columns the
+dataset leaves empty). Also the browser tab's title and icon (``configure_page``). Pages stay
+thin: they pick an aggregation and a figure builder and hand the results to these helpers.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +25,19 @@ from dashboard.export import download_name, is_list_column, to_csv_bytes
 from dashboard.filters import FilterSpec
 from dashboard.labels import DISPLAY_LABELS, map_labels
 from dashboard.ui import cache, state
-from dashboard.ui.theme import PRESENT_CHART_HEIGHT
+from dashboard.ui.theme import (
+    PRESENT_CHART_HEIGHT,
+    PRESENT_FONT_SCALE,
+    PRESENT_FONT_SIZE,
+    PRESENT_TITLE_SIZE,
+)
 
+# The browser tab's icon. An emoji: Streamlit draws it into the page itself, whereas for a
+# ``:material/...:`` icon the browser fetches an SVG from fonts.gstatic.com, which an offline
+# installation cannot reach. (Material icons *inside* the page are fine: Streamlit 1.67 bundles
+# the Material Symbols font, static/media/MaterialSymbols-Rounded.*.woff2.)
+PAGE_ICON = "📣"
+PAGE_TITLE = "Party statements"
 # The app's pages in menu order: (file, title, icon). The first is the default page.
 APP_PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/overview.py", "Overview", ":material/dashboard:"),
@@ -51,6 +64,23 @@ STATEMENT_COLUMNS: dict[str, tuple[str, str | None]] = {
     "Region": ("region", None),
     "Link": ("url", None),
     "Id": ("id", None),
+}
+# Streamlit wraps cell text only in rows taller than 4rem; this fits five lines of text.
+STATEMENT_ROW_HEIGHT = 110
+STATEMENT_ROWS_VISIBLE = 6  # a table taller than this scrolls inside itself
+# Pixels. The text gets the room (about 50 characters a line, so a 250-character statement
+# fits its row); "2019-10-20" fits on one line; the default columns fit the main column of a
+# 1440-pixel screen with the sidebar open.
+STATEMENT_COLUMN_WIDTHS: dict[str, int] = {
+    "Date": 92,
+    "Title": 220,
+    "Text": 360,
+    "Parties": 150,
+    "Party home countries": 130,
+    "Countries mentioned": 130,
+    "Topics": 170,
+    "Unresolved short names": 130,
+    "Matched words": 220,  # the Topics page's examples
 }
 DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
     "Date",
@@ -92,6 +122,21 @@ class View:
         return self._long[col]
 
 
+def configure_page(present: bool = False) -> None:
+    """Tab title and icon, wide layout, and the sidebar collapsed in presenter mode.
+
+    Called before ``st.navigation`` in every run: the browser uses the current page's menu icon
+    as the tab icon unless the page config has set one first, and a material menu icon would
+    then be fetched from the internet.
+    """
+    st.set_page_config(
+        page_title=PAGE_TITLE,
+        page_icon=PAGE_ICON,
+        layout="wide",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
+
+
 def make_pages() -> list[Any]:
     """``st.Page`` objects for ``st.navigation``, in menu order."""
     return [
@@ -117,6 +162,7 @@ def _frame() -> state.Frame:
     attempts = int(st.session_state.get(state.SS_UNFRAMED_RERUNS, 0))
     if attempts < 2:
         st.session_state[state.SS_UNFRAMED_RERUNS] = attempts + 1
+        configure_page(state.presenter_mode_requested())
         st.navigation(make_pages(), position="hidden")
         st.rerun()
     ds, key, notices = state.select_dataset()
@@ -177,6 +223,33 @@ def plotly_config() -> dict[str, Any]:
     return dict(map_config())
 
 
+def presenter_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` for a projector: taller, and every text - axis ticks and titles,
+    legend, colour bar - large (the builders set axis fonts per axis, so a figure-wide font
+    alone would leave the ticks small). A map keeps its height: plotly draws the world at a
+    fixed aspect ratio, so a taller map only adds empty bands above and below it."""
+    fig = go.Figure(fig)
+    is_map = any(trace.type in ("choropleth", "scattergeo") for trace in fig.data)
+    height = fig.layout.height or 0
+    fig.update_layout(
+        height=height if is_map else max(height, PRESENT_CHART_HEIGHT),
+        font={"size": PRESENT_FONT_SIZE},
+        title_font={"size": PRESENT_TITLE_SIZE},
+        legend_font={"size": PRESENT_FONT_SIZE},
+        hoverlabel_font={"size": PRESENT_FONT_SIZE},
+    )
+    axis_fonts = {
+        "tickfont": {"size": PRESENT_FONT_SIZE - 1},
+        "title_font": {"size": PRESENT_FONT_SIZE},
+    }
+    fig.update_xaxes(**axis_fonts)
+    fig.update_yaxes(**axis_fonts)
+    fig.update_traces(colorbar=axis_fonts, selector=lambda t: t.type in ("heatmap", "choropleth"))
+    for annotation in fig.layout.annotations:
+        annotation.font.size = max(annotation.font.size or 0, PRESENT_FONT_SIZE - 2)
+    return fig
+
+
 def show_chart(
     fig: go.Figure,
     data: pd.DataFrame | None,
@@ -192,11 +265,7 @@ def show_chart(
     """
     frame = _frame()
     if frame.present:
-        fig = go.Figure(fig)
-        height = fig.layout.height or 0
-        fig.update_layout(
-            height=max(height, PRESENT_CHART_HEIGHT), font={"size": 18}, title_font={"size": 24}
-        )
+        fig = presenter_figure(fig)
     event = st.plotly_chart(
         fig,
         width="stretch",
@@ -267,23 +336,87 @@ def statements_table(df: pd.DataFrame, columns: Sequence[str] | None = None) -> 
     return pd.DataFrame(out, index=df.index)
 
 
-def show_statements(
-    df: pd.DataFrame, *, key: str, limit: int = 50, columns: Sequence[str] | None = None
-) -> None:
-    """The first ``limit`` rows of ``df`` as a sortable table of plain text (never HTML)."""
-    table = statements_table(df.head(limit), columns)
+_EMPTY_COLUMNS: weakref.WeakKeyDictionary[Dataset, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def empty_statement_columns(dataset: Dataset) -> frozenset[str]:
+    """Display names of ``STATEMENT_COLUMNS`` with nothing in them anywhere in ``dataset``.
+
+    E.g. "Title" for a file without titles: a column that is blank on every row only takes
+    room from the text. Decided over the whole dataset, not the rows shown, so a column does
+    not come and go with the filters; worked out once per dataset (vectorised) and remembered.
+    """
+    known = _EMPTY_COLUMNS.get(dataset)
+    if known is not None:
+        return known
+    df = dataset.df
+    empty: set[str] = set()
+    for display, (source, _) in STATEMENT_COLUMNS.items():
+        if source in dataset.long:
+            blank = dataset.long[source].empty
+        elif source not in df.columns:
+            blank = True
+        elif source == "date":
+            blank = not bool(df["date"].notna().any())
+        else:
+            values = df[source]
+            blank = not bool((values.notna() & (values.astype("str") != "")).any())
+        if blank:
+            empty.add(display)
+    result = frozenset(empty)
+    _EMPTY_COLUMNS[dataset] = result
+    return result
+
+
+def statement_column_widths(present: bool = False) -> dict[str, int]:
+    """Pixel widths of the statement columns; presenter mode's larger type needs a wider date
+    and text column (the other columns give up the room the hidden sidebar leaves)."""
+    widths = dict(STATEMENT_COLUMN_WIDTHS)
+    if present:
+        widths["Date"] = round(widths["Date"] * PRESENT_FONT_SCALE)
+        widths["Text"] = round(widths["Text"] * 1.15)
+    return widths
+
+
+def show_statement_table(table: pd.DataFrame, *, key: str) -> None:
+    """Draw a ``statements_table`` frame (plus any extra text columns) readably: the text gets
+    the room and wraps over a few lines in tall rows instead of being cut after a few words."""
+    present = _frame().present
+    config: dict[str, Any] = {
+        name: st.column_config.TextColumn(name, width=width)
+        for name, width in statement_column_widths(present).items()
+        if name in table.columns
+    }
+    if "Link" in table.columns:
+        config["Link"] = st.column_config.LinkColumn("Link", display_text="open", width=60)
+    # Presenter mode's larger root font reaches the grid's text only sometimes (it depends on
+    # when the grid measured it), so rows grow a little, not by the full font scale.
+    row_height = round(STATEMENT_ROW_HEIGHT * (1.15 if present else 1.0))
+    # Header plus the rows, up to a few; Streamlit's default height would show barely three
+    # rows this tall.
+    height = row_height // 3 + row_height * max(min(len(table), STATEMENT_ROWS_VISIBLE), 1) + 4
     st.dataframe(
         table,
         key=key,
         hide_index=True,
         width="stretch",
-        column_config={
-            "Date": st.column_config.TextColumn("Date", width="small"),
-            "Title": st.column_config.TextColumn("Title", width="medium"),
-            "Text": st.column_config.TextColumn("Text", width="large"),
-            "Link": st.column_config.LinkColumn("Link", display_text="open", width="small"),
-        },
+        height=height,
+        row_height=row_height,
+        column_config=config,
     )
+
+
+def show_statements(
+    df: pd.DataFrame, *, key: str, limit: int = 50, columns: Sequence[str] | None = None
+) -> None:
+    """The first ``limit`` rows of ``df`` as a sortable table of plain text (never HTML).
+
+    Columns that are empty in the whole dataset are left out (``empty_statement_columns``).
+    """
+    wanted = list(columns or DEFAULT_STATEMENT_COLUMNS)
+    empty = empty_statement_columns(_frame().dataset)
+    wanted = [c for c in wanted if c not in empty] or wanted
+    show_statement_table(statements_table(df.head(limit), wanted), key=key)
 
 
 def column_title(column: str) -> str:

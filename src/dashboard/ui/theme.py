@@ -22,6 +22,8 @@ OKABE_ITO: tuple[str, ...] = (
 )
 PRESENT_FONT_SCALE = 1.35
 PRESENT_CHART_HEIGHT = 640
+PRESENT_FONT_SIZE = 19  # chart text in presenter mode, readable from the back of a room
+PRESENT_TITLE_SIZE = 25
 
 _BASE_CSS = """
 <style>
@@ -47,6 +49,8 @@ html {{ font-size: {PRESENT_FONT_SCALE * 100:.0f}%; }}
   max-width: 100% !important;
 }}
 [data-testid="stCaptionContainer"] p {{ font-size: 1.1rem; }}
+/* Five headline numbers share a 1280-pixel screen: "20 Oct 2019" must not end in "…". */
+[data-testid="stMetricValue"] {{ font-size: 1.8rem; }}
 </style>
 """
 
