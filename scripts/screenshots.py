@@ -1,0 +1,240 @@
+"""Full-page screenshots of every dashboard page, light and dark, for looking at by eye.
+
+``python scripts/screenshots.py OUTPUT_DIR [--port N] [--data FILE]`` starts the app on the
+bundled sample (or ``--data``) with the real ``dashboard serve`` command, drives Debian's
+Chromium (``/usr/bin/chromium``) through Playwright at 1440x900, and writes
+``<page>-light.png`` and ``<page>-dark.png`` for each page the app's navigation lists. The dark
+variant is the browser asking for a dark colour scheme, which Streamlit follows like a user's
+system setting. Requests leaving the machine are blocked and reported, as in the browser tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+WIDTH, HEIGHT = 1440, 900
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# A page load can take two script runs back to back with a moment of "notRunning" between
+# them, so idle means: no change of run state for half a second.
+RUN_WATCH_JS = """
+window.__stLast = performance.now();
+new MutationObserver(() => { window.__stLast = performance.now(); }).observe(document, {
+  subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+IDLE_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && performance.now() - (window.__stLast || 0) > 500
+    && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}
+"""
+# Streamlit scrolls inside its own container, so a "full page" screenshot of the window shows
+# one screen only: measure the content and grow the viewport to it instead.
+CONTENT_HEIGHT_JS = """
+() => {
+  const parts = ['[data-testid="stMain"]', '[data-testid="stMainBlockContainer"]',
+                 '[data-testid="stSidebarContent"]', '[data-testid="stAppViewContainer"]'];
+  let h = document.documentElement.scrollHeight;
+  for (const sel of parts) {
+    const el = document.querySelector(sel);
+    if (el) h = Math.max(h, el.scrollHeight);
+  }
+  return h;
+}
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_app(data: Path | None, port: int, log: Path) -> Iterator[str]:
+    """Run ``dashboard serve`` in its own process group; yield the base URL once healthy."""
+    env = dict(os.environ)
+    args = ["serve", "--port", str(port), "--host", "127.0.0.1"]
+    if data is not None:
+        args += ["--data", str(data)]
+    args += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    script = shutil.which("dashboard")
+    if script:
+        command = [script, *args]
+    else:
+        src = str(REPO_ROOT / "src")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+        command = [sys.executable, "-m", "dashboard.cli", *args]
+    base_url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"the dashboard did not start on {base_url}:\n"
+                        + log.read_text(errors="replace")[-3000:]
+                    )
+                try:
+                    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
+                        if r.read().strip() == b"ok":
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                time.sleep(0.25)
+            yield base_url
+        finally:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=10)
+
+
+def slugify(label: str) -> str:
+    """``"World map"`` -> ``world-map``."""
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
+def nav_pages(page: Any) -> list[tuple[str, str]]:
+    """(slug of the link text, URL path) of every page the navigation links to, in its order."""
+    links = page.eval_on_selector_all(
+        'a[data-testid="stSidebarNavLink"], a[data-testid="stPageLink-NavLink"], '
+        'a[data-testid="stTopNavLink"]',
+        "els => els.map(e => [e.innerText, e.href])",
+    )
+    seen: dict[str, str] = {}
+    for text, href in links:
+        # innerText starts with the material icon's ligature name: keep the last line only.
+        label = text.strip().splitlines()[-1] if text.strip() else ""
+        slug = slugify(label) or slugify(urlparse(href).path) or "home"
+        seen.setdefault(slug, urlparse(href).path)
+    return list(seen.items())
+
+
+def wait_idle(page: Any) -> None:
+    page.wait_for_function(IDLE_JS, timeout=90_000, polling=100)
+    # Plotly draws after Streamlit says the run is over; give charts a moment to settle.
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.js-plotly-plot')]
+                     .every(el => el._fullLayout)""",
+            timeout=10_000,
+        )
+    page.wait_for_timeout(600)
+
+
+def shoot(browser: Any, base_url: str, out_dir: Path) -> list[Path]:
+    written: list[Path] = []
+    blocked: list[str] = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": HEIGHT}, color_scheme=scheme
+        )
+
+        def route(route: Any) -> None:
+            host = urlparse(route.request.url).hostname
+            if host is None or host in LOCAL_HOSTS:
+                route.continue_()
+            else:
+                blocked.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", route)
+        context.add_init_script(RUN_WATCH_JS)
+        page = context.new_page()
+        page.goto(base_url + "/")
+        wait_idle(page)
+        pages = nav_pages(page)
+        if not pages:
+            raise SystemExit("found no page menu (st.navigation links or st.page_link menu)")
+        for slug, path in pages:
+            page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+            page.goto(base_url + path)
+            wait_idle(page)
+            height = max(HEIGHT, int(page.evaluate(CONTENT_HEIGHT_JS)))
+            page.set_viewport_size({"width": WIDTH, "height": min(height, 12_000)})
+            wait_idle(page)
+            target = out_dir / f"{slug}-{scheme}.png"
+            page.screenshot(path=str(target), full_page=True)
+            written.append(target)
+            errors = page.locator('[data-testid="stException"]').count()
+            note = f"  ({errors} exception box(es)!)" if errors else ""
+            print(f"{target}{note}")
+        context.close()
+    for url in sorted(set(blocked)):
+        print(f"blocked request to {url}", file=sys.stderr)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output_dir", type=Path)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--data", type=Path, help="dataset to open (default: bundled sample)")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"needs Chromium at {CHROMIUM}: apt-get install -y chromium", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    log = args.output_dir / "server.log"
+    with (
+        running_app(args.data, args.port or free_port(), log) as base_url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            written = shoot(browser, base_url, args.output_dir)
+        finally:
+            browser.close()
+    print(f"{len(written)} screenshots in {args.output_dir}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

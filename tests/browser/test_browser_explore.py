@@ -1,0 +1,82 @@
+"""The Explore page's CSV download and how statement text with markup is shown.
+
+The download must hold exactly the statements the page says match, with every cell a
+spreadsheet would run as a formula (= + - @) made inert by a leading single quote. Statements
+containing ``<script>`` or ``<img onerror>`` must show as the literal text and never run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+FORMULA_IDS = ("f06", "f07", "f12", "f13")  # text starts with =HYPERLINK, +1, @SUM, -2
+MARKUP_IDS = ("f05", "f11")  # <script>alert(1)</script>, <img src=x onerror=alert(1)>
+
+
+def read_download(tab, button_text):
+    with tab.page.expect_download(timeout=60_000) as info:
+        tab.page.get_by_role("button", name=button_text).click()
+    download = info.value
+    raw = download.path().read_bytes()
+    return download.suggested_filename, list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    ("query", "countries"),
+    [
+        ({}, None),
+        # Four statements with formula-like text and the three by Greek parties.
+        ({"country": "ARG,ESP,LKA,UKR,GRC"}, {"ARG", "ESP", "LKA", "UKR", "GRC"}),
+    ],
+    ids=["all", "five-countries"],
+)
+def test_csv_download_matches_page_and_is_neutralised(app, fixture_data, query, countries):
+    tab = app.open("/explore", query, selector=".st-key-explore_download_csv")
+    expected = [s for s in fixture_data.statements if countries is None or countries & set(s.homes)]
+    shown = tab.shown_count()
+    assert shown == len(expected)
+
+    name, rows = read_download(tab, f"CSV ({shown} statements)")
+    assert name.endswith(".csv")
+    assert len(rows) == shown
+    by_id = {row["id"]: row for row in rows}
+    assert set(by_id) == {s.id for s in expected}
+    for statement in expected:
+        cell = by_id[statement.id]["text"]
+        if statement.id in FORMULA_IDS:
+            assert cell == "'" + statement.text
+        else:
+            assert cell == statement.text
+    # Only the formula-like texts are touched.
+    assert sum(row["text"].startswith("'") for row in rows) == len(
+        [s for s in expected if s.id in FORMULA_IDS]
+    )
+    assert tab.problems() == []
+
+
+MARKUP_JS = """
+() => ({
+  scripts: [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length,
+  images: document.querySelectorAll('img[src="x"]').length,
+  handlers: document.querySelectorAll('[onerror]').length,
+})
+"""
+
+
+def test_markup_in_statements_shows_as_text(app, fixture_data):
+    tab = app.open("/explore", {"q": "alert"}, selector='[data-testid="stDataFrame"]')
+    # Both marked-up statements match the search, and nothing else does.
+    assert tab.shown_count() == len(MARKUP_IDS)
+    table = tab.page.locator('[data-testid="stDataFrame"]').last
+    text = tab.grid_text(table)
+    for sid in MARKUP_IDS:
+        statement = fixture_data.by_id(sid)
+        assert statement.title in text
+        assert statement.text in text
+    assert tab.page.evaluate(MARKUP_JS) == {"scripts": 0, "images": 0, "handlers": 0}
+    tab.page.wait_for_timeout(500)  # give a stray handler time to fire
+    assert tab.dialogs == []
+    assert tab.problems() == []
