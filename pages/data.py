@@ -27,6 +27,12 @@ NONE = "(none)"
 
 # 1. selection: the session's dataset (the whole of it: filters do not apply here)
 view = start_page("Data")
+# The caption above is the one every page shows (shared links and tests read it); say plainly
+# that this page ignores it.
+st.caption(
+    ":material/info: The sidebar filters do not apply here: this page describes the "
+    "whole loaded dataset."
+)
 ds = view.dataset
 df = ds.df
 report = ds.report

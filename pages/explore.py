@@ -34,13 +34,15 @@ view = start_page("Explore statements")
 if show_empty_state(view):
     st.stop()
 
-left, middle, right = st.columns([4, 2, 1])
-columns = left.multiselect(
+# The column picker gets a row of its own: in a column beside the other controls its chips
+# overflowed and the last ones (Link) faded out of sight.
+columns = st.multiselect(
     "Columns",
     options=list(STATEMENT_COLUMNS),
     default=list(DEFAULT_STATEMENT_COLUMNS),
     key="explore_columns",
 )
+middle, right, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
 order = middle.selectbox("Order", options=list(ORDERS), key="explore_order")
 limit = right.selectbox(
     "Rows shown", options=ROW_LIMITS, index=1, key="explore_limit", format_func="{:,}".format

@@ -24,7 +24,7 @@ BREAKDOWN_NAMES = {
     "region": "Region",
     "continent": "Continent",
 }
-MODES = {"count": "Stacked counts", "share": "Shares of each period"}
+MODES = {"count": "Counts", "share": "Shares"}
 EVENTS_PARAM = "events"  # ?events=0 hides the meeting markers in a shared link
 MAX_POINTS = 20
 
@@ -48,7 +48,9 @@ view = start_page("Timeline")
 if show_empty_state(view):
     st.stop()
 
-c1, c2, c3, c4, c5 = st.columns([2, 3, 3, 2, 2])
+# One row of controls, aligned on their inputs: short labels (details in help=) so none wraps
+# onto a second line and pushes its input below the others.
+c1, c2, c3, c4, c5 = st.columns([2, 3, 3, 2, 2], vertical_alignment="bottom")
 default_granularity = ag.auto_granularity(view.df)
 granularity = c1.selectbox(
     "Period",
@@ -63,12 +65,20 @@ breakdown = c2.selectbox(
     format_func=BREAKDOWN_NAMES.get,
     key="tl_breakdown",
 )
-mode = c3.radio("Show", options=list(MODES), format_func=MODES.get, key="tl_mode", horizontal=True)
+mode = c3.radio(
+    "Show",
+    options=list(MODES),
+    format_func=MODES.get,
+    key="tl_mode",
+    horizontal=True,
+    help="Counts: stacked statements per period. Shares: each group's share of its period.",
+)
 top_n = c4.number_input(
     "Groups shown", min_value=2, max_value=10, value=8, key="tl_top", disabled=breakdown == "none"
 )
 window = c5.number_input(
-    f"Rolling mean ({granularity}s, 0 = off)",
+    "Rolling mean",
+    help=f"Average over this many {granularity}s, drawn over the bars; 0 turns it off.",
     min_value=0,
     max_value=52,
     value=0,

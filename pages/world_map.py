@@ -15,13 +15,18 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import mapdata
+from dashboard.errors import DatasetError
 from dashboard.export import download_name
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
 METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
 ALL_YEARS = "All years"
-TABLE_MAX_HEIGHT = 460
+# Streamlit's grid draws rows and its header 35 px high, plus a 3 px border; a table of up to
+# TABLE_ALL_ROWS countries shows them all, a longer one TABLE_ROWS whole rows and scrolls.
+TABLE_ROW_PX = 35
+TABLE_ALL_ROWS = 20
+TABLE_ROWS = 15
 TABLE_COLUMNS = {
     "country": st.column_config.TextColumn("Country"),
     "statements": st.column_config.NumberColumn("Statements", format="localized"),
@@ -35,7 +40,9 @@ TABLE_COLUMNS = {
 
 def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int | None, bool]:
     """Mode, colour metric, year (None = all) and whether to animate, from the widgets."""
-    left, middle, right = st.columns([2, 1, 3], vertical_alignment="bottom")
+    # One row aligned on the inputs' bottom edge; the toggle sits beside the slider it disables
+    # rather than floating above it, and each radio has room for its options on one line.
+    left, middle, right, far = st.columns([5, 3, 5, 2], vertical_alignment="bottom")
     mode = left.radio(
         "Countries", mapdata.MAP_MODES, format_func=MODE_LABELS.get, horizontal=True, key="map_mode"
     )
@@ -46,18 +53,23 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
         horizontal=True,
         key="map_metric",
     )
-    with right:
-        animate = st.toggle(
-            "Animate by year", key="map_animate", disabled=len(years) < 2, help="Play year by year"
-        )
-        options: list[Any] = [ALL_YEARS, *years]
-        # A year kept from an earlier filter may not exist any more: fall back to all years.
-        if st.session_state.get("map_year") not in options:
-            st.session_state["map_year"] = ALL_YEARS
-        year = st.select_slider(
-            "Year", options=options, key="map_year", disabled=animate or not years
-        )
+    animate = far.toggle(
+        "Animate", key="map_animate", disabled=len(years) < 2, help="Play the map year by year"
+    )
+    options: list[Any] = [ALL_YEARS, *years]
+    # A year kept from an earlier filter may not exist any more: fall back to all years.
+    if st.session_state.get("map_year") not in options:
+        st.session_state["map_year"] = ALL_YEARS
+    year = right.select_slider(
+        "Year", options=options, key="map_year", disabled=animate or not years
+    )
     return mode, metric, (None if animate or year == ALL_YEARS else int(year)), animate
+
+
+def table_height(rows: int) -> int:
+    """Pixels for the country table: whole rows only, never half a row cut off at the bottom."""
+    shown = rows if rows <= TABLE_ALL_ROWS else TABLE_ROWS
+    return TABLE_ROW_PX * (max(shown, 1) + 1) + 3
 
 
 def selected_iso3(event: Any) -> str | None:
@@ -97,8 +109,14 @@ if show_empty_state(view):
 mode, metric, year, animate = map_controls(mapdata.available_years(view))
 
 # 2. Data -------------------------------------------------------------------------------------
-counts = mapdata.map_counts(view, mode, year)
-frames = mapdata.map_counts(view, mode, per_year=True) if animate else counts
+try:
+    counts = mapdata.map_counts(view, mode, year)
+    frames = mapdata.map_counts(view, mode, per_year=True) if animate else counts
+except DatasetError as err:
+    # A missing or broken map file must not take the page down: say which file and how to fix
+    # it; the sidebar and every other page keep working.
+    st.error(str(err), icon=":material/error:")
+    st.stop()
 when = "all years" if year is None else str(year)
 name = f"world_map_{'home' if mode == 'party_countries' else 'mentioned'}"
 if year is not None:
@@ -128,8 +146,7 @@ table_event = st.dataframe(
     counts[list(TABLE_COLUMNS)],
     column_config=TABLE_COLUMNS,
     hide_index=True,
-    # Every country without an inner scroll bar up to a dozen rows, then scroll.
-    height=min(TABLE_MAX_HEIGHT, 38 + 35 * len(counts)),
+    height=table_height(len(counts)),
     width="stretch",
     key="map_table",
     on_select="rerun",

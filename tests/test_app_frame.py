@@ -16,6 +16,7 @@ from dashboard.errors import DatasetError
 from dashboard.filters import FilterSpec
 from dashboard.paths import sample_dataset
 from dashboard.ui import cache
+from dashboard.ui import page as ui_page
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [
@@ -393,3 +394,33 @@ def test_presenter_charts_are_large_with_large_text(make, taller):
     assert all(axis["tickfont"]["size"] >= 18 for axis in axes)
     assert big["font"]["size"] >= 18
     assert (fig.layout.font.size or 0) < 18  # the page's own figure is untouched
+
+
+# --- statement tables -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        pytest.param(list(ui_page.DEFAULT_STATEMENT_COLUMNS), id="explore-defaults"),
+        pytest.param(
+            [c for c in ui_page.DEFAULT_STATEMENT_COLUMNS if c != "Title"], id="no-titles"
+        ),
+        pytest.param(["Date", "Title", "Text", "Parties", "Matched words"], id="topic-examples"),
+    ],
+)
+def test_statement_tables_fit_a_1440_pixel_screen_without_sideways_scrolling(shown):
+    widths = ui_page.statement_column_widths(False, shown)
+    total = sum(ui_page.LINK_COLUMN_WIDTH if c == "Link" else widths[c] for c in shown)
+    # The main column at 1440 px with the sidebar open is about 980 px wide.
+    assert total <= ui_page.STATEMENT_TABLE_WIDTH <= 980
+    # ... and the text still gets the most room of any column.
+    assert widths["Text"] == max(widths[c] for c in shown if c != "Link")
+
+
+def test_text_column_takes_the_room_a_missing_title_leaves():
+    with_title = ui_page.statement_column_widths(False, list(ui_page.DEFAULT_STATEMENT_COLUMNS))
+    without = ui_page.statement_column_widths(
+        False, [c for c in ui_page.DEFAULT_STATEMENT_COLUMNS if c != "Title"]
+    )
+    assert without["Text"] == with_title["Text"] + with_title["Title"]

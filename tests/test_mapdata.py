@@ -234,7 +234,7 @@ def test_map_is_large_transparent_with_its_colour_bar_beside_it(ds, animate):
     assert geo["showocean"] and geo["oceancolor"].endswith("0.18)")
     assert geo["showlakes"] and geo["lakecolor"] == geo["oceancolor"]
     grey = geo["landcolor"].lstrip("#")
-    assert len({grey[0:2], grey[2:4], grey[4:6]}) == 1 and 0x90 <= int(grey[:2], 16) <= 0xD8
+    assert len({grey[0:2], grey[2:4], grey[4:6]}) == 1 and 0x90 <= int(grey[:2], 16) <= 0xE6
     bar = fig["data"][0]["colorbar"]
     assert bar["orientation"] == "v" and bar["x"] >= 1.0 and bar["xanchor"] == "left"
     if animate:
@@ -383,3 +383,24 @@ def test_csv_download_reads_back_as_the_table(ds):
     back = pd.read_csv(io.BytesIO(mapdata.counts_csv(counts)), encoding="utf-8-sig")
     assert back["iso3"].tolist() == counts["iso3"].tolist()
     assert back["statements"].tolist() == counts["statements"].tolist()
+
+
+def _luminance(color: str) -> float:
+    """WCAG relative luminance of ``#rrggbb`` or ``rgb(r, g, b)``."""
+    if color.startswith("#"):
+        channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        channels = [int(float(v)) for v in color[color.index("(") + 1 : -1].split(",")[:3]]
+    linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_fewest_statements_stand_out_from_the_land_and_more_reads_darker(ds):
+    fig = mapdata.make_world_map(mapdata.map_counts(ds, "party_countries"))
+    scale = [color for _, color in fig.data[0].colorscale]
+    land = _luminance(fig.layout.geo.landcolor)
+    lows = _luminance(scale[0])
+    # A country with one statement must not melt into the land (yellow on light grey did).
+    assert (land + 0.05) / (lows + 0.05) >= 1.5
+    lums = [_luminance(c) for c in scale]
+    assert lums == sorted(lums, reverse=True)  # darker means more statements

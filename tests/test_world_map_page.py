@@ -121,3 +121,44 @@ def test_map_takes_the_full_width_with_the_country_table_under_it():
     assert _chart_blocks(at)["world_map"] == ["main", "plotly_chart"]
     assert map_figure(at).layout.height >= 520
     assert len(country_table(at)) == len(locations(at))
+
+
+def _no_base_map(monkeypatch, tmp_path):
+    monkeypatch.setattr("dashboard.mapdata.static_dir", lambda: tmp_path)
+
+
+def _broken_geometries(monkeypatch, tmp_path):
+    broken = tmp_path / "ne_110m_countries.geojson"
+    broken.write_text("{not geojson", encoding="utf-8")
+    monkeypatch.setattr("dashboard.mapdata.countries_path", lambda: broken)
+
+
+@pytest.mark.parametrize(
+    ("break_map", "message"),
+    [
+        (_no_base_map, "the offline base map could not be read"),
+        (_broken_geometries, "the country geometries could not be read"),
+    ],
+)
+def test_missing_or_broken_map_data_gives_an_error_not_a_traceback(
+    monkeypatch, tmp_path, break_map, message
+):
+    from dashboard import mapdata
+
+    break_map(monkeypatch, tmp_path)
+    # Both readers cache per process: clear them so this test reads the broken files and the
+    # next test the real ones again.
+    mapdata.topojson_country_ids.cache_clear()
+    mapdata._read_countries.cache_clear()
+    try:
+        at = open_map()
+        errors = [e.value for e in at.error]
+        assert any(message in e for e in errors), errors
+        assert "Restore" in errors[0]
+        assert not at.get("plotly_chart")
+        # The rest of the app still works: another page opens normally.
+        at.switch_page("pages/overview.py").run()
+        assert not at.exception and not at.error
+    finally:
+        mapdata.topojson_country_ids.cache_clear()
+        mapdata._read_countries.cache_clear()

@@ -20,6 +20,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import plotly.colors as pc
 import plotly.graph_objects as go
 
 from dashboard.dataset import Dataset
@@ -39,11 +40,20 @@ TOPOJSON_FILE = "world_110m.json"
 # so the browser resolves this to ``<base>/app/static/topojson/`` under any server.baseUrlPath.
 TOPOJSON_URL = f"app/static/{TOPOJSON_DIR}/"
 # Viridis is perceptually uniform and readable with every common colour-vision deficiency;
-# reversed so that more statements read as darker, as on a printed atlas.
-COLOR_SCALE = "Viridis_r"
-# Mid greys and a translucent blue read on Streamlit's white and its dark (#0e1117) background
-# alike; the geo background itself is transparent so the map sits on the page's own colour.
-LAND_COLOR = "#c8c8c8"
+# reversed so that more statements read as darker, as on a printed atlas. Its pale yellow end is
+# cut off: a country with one statement in yellow all but vanished on the grey land of the light
+# theme, while the green it now starts at stands out from the land in both themes.
+VIRIDIS_LOW_END = 0.7
+COLOR_SCALE: list[list[float | str]] = [
+    [i / 8, color]
+    for i, color in enumerate(
+        pc.sample_colorscale("Viridis", [VIRIDIS_LOW_END * (1 - i / 8) for i in range(9)])
+    )
+]
+# Light neutral greys and a translucent blue read on Streamlit's white and its dark (#0e1117)
+# background alike; the geo background itself is transparent so the map sits on the page's own
+# colour. The land is lighter than the lowest map colour, so every coloured country stands out.
+LAND_COLOR = "#dcdcdc"
 BORDER_COLOR = "#8c8c8c"
 WATER_COLOR = "rgba(68, 119, 170, 0.18)"
 TRANSPARENT = "rgba(0, 0, 0, 0)"

@@ -68,20 +68,25 @@ STATEMENT_COLUMNS: dict[str, tuple[str, str | None]] = {
 # Streamlit wraps cell text only in rows taller than 4rem; this fits five lines of text.
 STATEMENT_ROW_HEIGHT = 110
 STATEMENT_ROWS_VISIBLE = 6  # a table taller than this scrolls inside itself
-# Pixels. The text gets the room (about 50 characters a line, so a 250-character statement
-# fits its row); "2019-10-20" fits on one line; the default columns fit the main column of a
-# 1440-pixel screen with the sidebar open.
+# Pixels. "2019-10-20" fits on one line; the text column takes what the others leave of
+# STATEMENT_TABLE_WIDTH (``statement_column_widths``), so the default columns fit the main column
+# of a 1440-pixel screen with the sidebar open without a horizontal scroll bar.
 STATEMENT_COLUMN_WIDTHS: dict[str, int] = {
     "Date": 92,
-    "Title": 220,
-    "Text": 360,
-    "Parties": 150,
-    "Party home countries": 130,
-    "Countries mentioned": 130,
-    "Topics": 170,
-    "Unresolved short names": 130,
-    "Matched words": 220,  # the Topics page's examples
+    "Title": 140,
+    "Text": 300,
+    "Parties": 120,
+    "Party home countries": 145,
+    "Countries mentioned": 135,
+    "Topics": 130,
+    "Unresolved short names": 110,
+    "Matched words": 150,  # the Topics page's examples
 }
+LINK_COLUMN_WIDTH = 56
+# The main column at 1440 px with the sidebar open, less the grid's border and scroll bar.
+STATEMENT_TABLE_WIDTH = 960
+# Below this the text column gives up its share instead and the table scrolls sideways.
+MIN_TEXT_WIDTH = 240
 DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
     "Date",
     "Title",
@@ -368,10 +373,24 @@ def empty_statement_columns(dataset: Dataset) -> frozenset[str]:
     return result
 
 
-def statement_column_widths(present: bool = False) -> dict[str, int]:
-    """Pixel widths of the statement columns; presenter mode's larger type needs a wider date
-    and text column (the other columns give up the room the hidden sidebar leaves)."""
+def statement_column_widths(
+    present: bool = False, shown: Sequence[str] | None = None
+) -> dict[str, int]:
+    """Pixel widths of the statement columns.
+
+    With ``shown`` (the table's columns), the text column takes the room the other shown
+    columns leave of ``STATEMENT_TABLE_WIDTH`` (at least ``MIN_TEXT_WIDTH``), so a dataset
+    without titles gives its text more room. Presenter mode's larger type needs a wider date
+    and text column (the other columns give up the room the hidden sidebar leaves).
+    """
     widths = dict(STATEMENT_COLUMN_WIDTHS)
+    if shown is not None and "Text" in shown:
+        others = sum(
+            LINK_COLUMN_WIDTH if name == "Link" else widths.get(name, 150)
+            for name in shown
+            if name != "Text"
+        )
+        widths["Text"] = max(MIN_TEXT_WIDTH, STATEMENT_TABLE_WIDTH - others)
     if present:
         widths["Date"] = round(widths["Date"] * PRESENT_FONT_SCALE)
         widths["Text"] = round(widths["Text"] * 1.15)
@@ -384,11 +403,13 @@ def show_statement_table(table: pd.DataFrame, *, key: str) -> None:
     present = _frame().present
     config: dict[str, Any] = {
         name: st.column_config.TextColumn(name, width=width)
-        for name, width in statement_column_widths(present).items()
+        for name, width in statement_column_widths(present, list(table.columns)).items()
         if name in table.columns
     }
     if "Link" in table.columns:
-        config["Link"] = st.column_config.LinkColumn("Link", display_text="open", width=60)
+        config["Link"] = st.column_config.LinkColumn(
+            "Link", display_text="open", width=LINK_COLUMN_WIDTH
+        )
     # Presenter mode's larger root font reaches the grid's text only sometimes (it depends on
     # when the grid measured it), so rows grow a little, not by the full font scale.
     row_height = round(STATEMENT_ROW_HEIGHT * (1.15 if present else 1.0))
