@@ -12,34 +12,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+sys.path.insert(0, str(REPO_ROOT / "src"))  # runnable from a checkout without installing
+
+from dashboard.devserver import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, running_app  # noqa: E402
+
 WIDTH, HEIGHT = 1440, 900
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # A page load can take two script runs back to back with a moment of "notRunning" between
 # them, so idle means: no change of run state for half a second.
 RUN_WATCH_JS = """
@@ -72,66 +56,6 @@ CONTENT_HEIGHT_JS = """
   return h;
 }
 """
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running_app(data: Path | None, port: int, log: Path) -> Iterator[str]:
-    """Run ``dashboard serve`` in its own process group; yield the base URL once healthy."""
-    env = dict(os.environ)
-    args = ["serve", "--port", str(port), "--host", "127.0.0.1"]
-    if data is not None:
-        args += ["--data", str(data)]
-    args += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    script = shutil.which("dashboard")
-    if script:
-        command = [script, *args]
-    else:
-        src = str(REPO_ROOT / "src")
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-        command = [sys.executable, "-m", "dashboard.cli", *args]
-    base_url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(
-                        f"the dashboard did not start on {base_url}:\n"
-                        + log.read_text(errors="replace")[-3000:]
-                    )
-                try:
-                    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as r:
-                        if r.read().strip() == b"ok":
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                time.sleep(0.25)
-            yield base_url
-        finally:
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(timeout=10)
 
 
 def slugify(label: str) -> str:
@@ -224,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output_dir.mkdir(parents=True, exist_ok=True)
     log = args.output_dir / "server.log"
     with (
-        running_app(args.data, args.port or free_port(), log) as base_url,
+        running_app(args.data, log, args.port or None) as base_url,
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -11,16 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,23 +20,18 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-REPO_ROOT = Path(__file__).resolve().parents[2]
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from dashboard.devserver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    ServerDidNotStart,
+    running_app,
+)
+
 # The caption every page shows: "3 of 16 statements · party: KKE" or "16 statements · no filters".
 CAPTION_COUNT = re.compile(r"(?:([\d,]+) of )?([\d,]+) statements?\b")
 # The page menu: Streamlit's own navigation, or the st.page_link menu app.py draws instead.
 NAV_LINKS = 'a[data-testid="stSidebarNavLink"], a[data-testid="stPageLink-NavLink"]'
-SERVER_START_TIMEOUT_S = 60.0
 # Generous: on a busy 2-core machine plotly alone can take 20 s to parse and draw a map.
 RUN_TIMEOUT_MS = 90_000
 
@@ -265,99 +251,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve_command(data: Path, port: int) -> tuple[list[str], dict[str, str]]:
-    """The real start command (the console script, or ``python -m dashboard.cli``) and env."""
-    env = dict(os.environ)
-    env.pop("DASHBOARD_DATA", None)
-    args = [
-        "serve",
-        "--data",
-        str(data),
-        "--port",
-        str(port),
-        "--host",
-        "127.0.0.1",
-        # Extra args go to streamlit: no file watcher (other people edit the tree while the
-        # suite runs, and a rerun mid-test would make results depend on timing).
-        "--server.fileWatcherType",
-        "none",
-        "--server.runOnSave",
-        "false",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    script = shutil.which("dashboard")
-    if script:
-        return [script, *args], env
-    src = str(REPO_ROOT / "src")
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    return [sys.executable, "-m", "dashboard.cli", *args], env
-
-
-def wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                if resp.read().decode().strip() == "ok":
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
-    state = f"exited with {proc.returncode}" if proc.poll() is not None else "did not answer"
-    stop_process_group(proc)
-    pytest.fail(
-        f"the dashboard server {state} within {SERVER_START_TIMEOUT_S:.0f} s at {base_url}; "
-        f"its output:\n{tail}",
-        pytrace=False,
-    )
-
-
-def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def running_app(data: Path, log: Path, port: int | None = None) -> Iterator[str]:
-    """Start ``dashboard serve`` on ``data`` and yield its base URL; stop it (group) after."""
-    port = port or free_port()
-    command, env = serve_command(data, port)
-    base_url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group: streamlit is a grandchild
-        )
-        try:
-            wait_healthy(base_url, proc, log)
-            yield base_url
-        finally:
-            stop_process_group(proc)
-
-
 @pytest.fixture(scope="session")
 def fixture_data(tmp_path_factory: pytest.TempPathFactory) -> FixtureData:
     folder = tmp_path_factory.mktemp("browser-data")
@@ -371,8 +264,11 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(fixture_data: FixtureData, server_log: Path) -> Iterator[str]:
-    with running_app(fixture_data.path, server_log) as url:
-        yield url
+    try:
+        with running_app(fixture_data.path, server_log) as url:
+            yield url
+    except ServerDidNotStart as err:
+        pytest.fail(str(err), pytrace=False)
 
 
 # --------------------------------------------------------------------------------------------

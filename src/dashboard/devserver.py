@@ -1,0 +1,132 @@
+"""Running the real app for a browser: ``dashboard serve`` on a free port, and Chromium's flags.
+
+Shared by the end-to-end tests (``tests/browser``) and ``scripts/screenshots.py``, so both
+start the app exactly as a user does and drive the same Debian Chromium the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from dashboard.paths import REPO_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS: list[str] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+SERVER_START_TIMEOUT_S = 60.0
+
+
+class ServerDidNotStart(RuntimeError):
+    """The app exited or did not answer its health check in time; the message has its output."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_command(data: Path | None, port: int) -> tuple[list[str], dict[str, str]]:
+    """The real start command (the console script, or ``python -m dashboard.cli``) and env."""
+    env = dict(os.environ)
+    env.pop("DASHBOARD_DATA", None)
+    args = ["serve", "--port", str(port), "--host", "127.0.0.1"]
+    if data is not None:
+        args += ["--data", str(data)]
+    # Extra args go to streamlit: no file watcher (a rerun mid-test would make results depend
+    # on timing when files change while the app runs).
+    args += ["--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+    args += ["--browser.gatherUsageStats", "false"]
+    script = shutil.which("dashboard")
+    if script:
+        return [script, *args], env
+    src = str(REPO_ROOT / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    return [sys.executable, "-m", "dashboard.cli", *args], env
+
+
+def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group (streamlit is a grandchild), SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def wait_healthy(
+    base_url: str,
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float = SERVER_START_TIMEOUT_S,
+) -> None:
+    """Return once ``/_stcore/health`` answers ``ok``; else stop the server and raise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                if resp.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+    state = f"exited with {proc.returncode}" if proc.poll() is not None else "did not answer"
+    stop_process_group(proc)
+    raise ServerDidNotStart(
+        f"the dashboard server {state} within {timeout:.0f} s at {base_url}; its output:\n{tail}"
+    )
+
+
+@contextlib.contextmanager
+def running_app(data: Path | None, log: Path, port: int | None = None) -> Iterator[str]:
+    """Start ``dashboard serve`` on ``data`` (None: the bundled sample) and yield its base URL.
+
+    The server runs in its own process group, writes its output to ``log`` and is stopped when
+    the block ends.
+    """
+    port = port or free_port()
+    command, env = serve_command(data, port)
+    base_url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_healthy(base_url, proc, log)
+            yield base_url
+        finally:
+            stop_process_group(proc)
