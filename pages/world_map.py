@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import mapdata
 from dashboard.errors import DatasetError
 from dashboard.export import download_name
+from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
@@ -110,8 +111,8 @@ mode, metric, year, animate = map_controls(mapdata.available_years(view))
 
 # 2. Data -------------------------------------------------------------------------------------
 try:
-    counts = mapdata.map_counts(view, mode, year)
-    frames = mapdata.map_counts(view, mode, per_year=True) if animate else counts
+    counts = cache.map_counts(view, mode, year)
+    frames = cache.map_counts(view, mode, per_year=True) if animate else counts
 except DatasetError as err:
     # A missing or broken map file must not take the page down: say which file and how to fix
     # it; the sidebar and every other page keep working.

@@ -35,6 +35,7 @@ DATA_ENV = "DASHBOARD_DATA"
 MAX_UPLOADS = 4  # uploaded datasets kept in memory for the whole server, oldest dropped first
 MAX_MASKS = 16  # filter masks per dataset (1 byte per statement each)
 MAX_EXPORTS = 2  # export files per dataset (a CSV of a million statements is ~300 MB)
+MAX_MAP_TABLES = 32  # per-country tables per dataset (a few hundred rows each)
 UPLOAD_EXTENSIONS: tuple[str, ...] = (
     "csv",
     "tsv",
@@ -295,3 +296,25 @@ def export_bytes(ds: Dataset, spec: FilterSpec, fmt: str) -> bytes:
         return writers[fmt](ds.df[mask] if not mask.all() else ds.df)
 
     return _lru(ds, "export", MAX_EXPORTS).get_or_build((spec, fmt), build)
+
+
+def map_counts(
+    view: Any, by: str, year: int | None = None, *, per_year: bool = False
+) -> pd.DataFrame:
+    """``mapdata.map_counts`` for a page's view, cached per dataset, filter, mode and year.
+
+    On a million statements a map table costs 1-2 s; clicking a country or moving the year
+    slider back must not pay that again. Each caller gets its own copy of the small table.
+    """
+    from dashboard import mapdata
+
+    # Both map files are read through their own caches, so checking them on every run is cheap
+    # and a missing or broken file is reported (DatasetError) rather than hidden by a cached
+    # table; the base map's identity in the key drops tables built before it was re-read.
+    base_map = mapdata.topojson_country_ids()
+    mapdata.load_countries_gdf()
+    key = (view.spec, by, year, per_year, id(base_map))
+    table = _lru(view.dataset, "map", MAX_MAP_TABLES).get_or_build(
+        key, lambda: mapdata.map_counts(view, by, year, per_year=per_year)
+    )
+    return table.copy()
