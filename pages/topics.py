@@ -91,24 +91,19 @@ show_chart(
 )
 
 # Stacked, each full width: a heatmap squeezed into half a page has cells too small to read.
-if by_country["statements"].sum():
-    show_chart(
-        fg.make_heatmap(by_country, title="Topics by party home country", row_title="Topic"),
-        by_country,
-        key="tp_by_country",
-        name="topics_by_country",
-    )
-else:
-    st.info("No party home country is known for these statements.")
-if by_party["statements"].sum():
-    show_chart(
-        fg.make_heatmap(by_party, title="Topics by party", row_title="Topic"),
-        by_party,
-        key="tp_by_party",
-        name="topics_by_party",
-    )
-else:
-    st.info("No party is named in these statements.")
+for cross, title, key, missing in (
+    (by_country, "Topics by party home country", "country", "No party home country is known"),
+    (by_party, "Topics by party", "party", "No party is named"),
+):
+    if cross["statements"].sum():
+        show_chart(
+            fg.make_heatmap(cross, title=title, row_title="Topic"),
+            cross,
+            key=f"tp_by_{key}",
+            name=f"topics_by_{key}",
+        )
+    else:
+        st.info(f"{missing} in these statements.")
 
 st.subheader("Example statements")
 topic = st.selectbox(

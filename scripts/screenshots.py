@@ -21,27 +21,17 @@ from urllib.parse import urlparse
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))  # runnable from a checkout without installing
 
-from dashboard.devserver import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, running_app  # noqa: E402
+from dashboard.devserver import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    RUN_COUNTER_JS,
+    idle_js,
+    running_app,
+)
 
 WIDTH, HEIGHT = 1440, 900
-# A page load can take two script runs back to back with a moment of "notRunning" between
-# them, so idle means: no change of run state for half a second.
-RUN_WATCH_JS = """
-window.__stLast = performance.now();
-new MutationObserver(() => { window.__stLast = performance.now(); }).observe(document, {
-  subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
-"""
-IDLE_JS = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return !!app
-    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && app.getAttribute('data-test-script-state') === 'notRunning'
-    && performance.now() - (window.__stLast || 0) > 500
-    && !document.querySelector('[data-stale="true"]')
-    && !document.querySelector('[data-testid="stSkeleton"]');
-}
-"""
+IDLE_JS = idle_js(quiet_ms=500)
 # Streamlit scrolls inside its own container, so a "full page" screenshot of the window shows
 # one screen only: measure the content and grow the viewport to it instead.
 CONTENT_HEIGHT_JS = """
@@ -108,7 +98,7 @@ def shoot(browser: Any, base_url: str, out_dir: Path) -> list[Path]:
                 route.abort()
 
         context.route("**/*", route)
-        context.add_init_script(RUN_WATCH_JS)
+        context.add_init_script(RUN_COUNTER_JS)
         page = context.new_page()
         page.goto(base_url + "/")
         wait_idle(page)

@@ -35,6 +35,45 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SERVER_START_TIMEOUT_S = 60.0
 
 
+# Counts finished script runs so a test can wait for the run its action started (a fast run
+# may go from "running" back to "notRunning" before Playwright polls, so polling the state
+# alone would race).
+RUN_COUNTER_JS = """
+(() => {
+  window.__stRuns = 0;
+  window.__stLast = performance.now();
+  const observer = new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      const now = m.target.getAttribute('data-test-script-state');
+      window.__stLast = performance.now();
+      if (m.attributeName === 'data-test-script-state'
+          && now === 'notRunning' && m.oldValue !== 'notRunning') {
+        window.__stRuns += 1;
+      }
+    }
+  });
+  observer.observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                              attributeFilter: ['data-test-script-state']});
+})();
+"""
+
+
+def idle_js(quiet_ms: int) -> str:
+    """JS predicate: Streamlit is connected, not running, and its run state has not changed
+    for ``quiet_ms`` (a page load can take two runs with a moment of "notRunning" between)."""
+    return """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && performance.now() - (window.__stLast || 0) > QUIET_MS
+    && !document.querySelector('[data-stale="true"]')
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}
+""".replace("QUIET_MS", str(int(quiet_ms)))
+
+
 class ServerDidNotStart(RuntimeError):
     """The app exited or did not answer its health check in time; the message has its output."""
 

@@ -24,7 +24,9 @@ from dashboard.devserver import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCAL_HOSTS,
+    RUN_COUNTER_JS,
     ServerDidNotStart,
+    idle_js,
     running_app,
 )
 
@@ -286,41 +288,7 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-# Counts finished script runs so a test can wait for the run its action started (a fast run
-# may go from "running" back to "notRunning" before Playwright polls, so polling the state
-# alone would race).
-RUN_COUNTER_JS = """
-(() => {
-  window.__stRuns = 0;
-  window.__stLast = performance.now();
-  const observer = new MutationObserver((mutations) => {
-    for (const m of mutations) {
-      const now = m.target.getAttribute('data-test-script-state');
-      window.__stLast = performance.now();
-      if (m.attributeName === 'data-test-script-state'
-          && now === 'notRunning' && m.oldValue !== 'notRunning') {
-        window.__stRuns += 1;
-      }
-    }
-  });
-  observer.observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                              attributeFilter: ['data-test-script-state']});
-})();
-"""
-
-# A page load can take two runs back to back, with a moment of "notRunning" between them:
-# idle means no change of run state for QUIET_MS.
-IDLE_JS = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return !!app
-    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && app.getAttribute('data-test-script-state') === 'notRunning'
-    && performance.now() - (window.__stLast || 0) > QUIET_MS
-    && !document.querySelector('[data-stale="true"]')
-    && !document.querySelector('[data-testid="stSkeleton"]');
-}
-""".replace("QUIET_MS", "300")
+IDLE_JS = idle_js(quiet_ms=300)
 
 
 @dataclass
