@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, NoReturn
 import numpy as np
 import pandas as pd
 
-from dashboard.dates import PRECISION_DTYPE, parse_dates_detailed
+from dashboard.dates import NS_FIRST_YEAR, NS_LAST_YEAR, PRECISION_DTYPE, parse_dates_detailed
 from dashboard.errors import DatasetError
 from dashboard.report import LoadReport
 
@@ -710,10 +710,17 @@ def _resolve_columns(
 
 
 def _cell_text(value: object) -> str:
+    """One cell as text: lists joined with "; ", objects as JSON, bytes decoded - never a repr."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel and JSON with gaps turn integer ids into floats
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(t for t in (_cell_text(v) for v in value) if t)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 
@@ -763,10 +770,17 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
     if not has_text.all():
         raw, title, text = raw[has_text], title[has_text], text[has_text]
 
+    outside = np.zeros(len(raw), dtype=bool)
     if "date" in raw.columns:
         parsed = parse_dates_detailed(raw["date"])
         dates, precision = parsed.dates, parsed.precision
         report.warnings.extend(parsed.warnings)
+        report.date_order = parsed.order
+        if parsed.order and not parsed.warnings:  # an ambiguity warning already says it
+            report.warnings.append(
+                f"numeric dates read as {parsed.order} ({parsed.order_evidence})"
+            )
+        outside = parsed.outside
         raw_dates = _as_text(raw, "date")
     else:
         dates = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
@@ -776,6 +790,7 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
         raw_dates = pd.Series("", index=raw.index, dtype="str")
     url = _as_text(raw, "url")
 
+    # The content key: the identity of a statement without a given id (its hashed id).
     key = (
         _collapse(title)
         + "\x1f"
@@ -785,14 +800,28 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
         + "\x1f"
         + _collapse(url)
     )
-    duplicate = key.duplicated().to_numpy()
+    # Only exact duplicates go: a joint statement given twice with different ids, or by
+    # different parties or countries, is two statements.
+    report.duplicate_key = ["id", "title", "text", "date", "url"]
+    source_key = pd.Series("", index=raw.index, dtype="str")
+    for column in CATEGORY_COLUMNS:
+        if column in raw.columns:
+            source_key = source_key + "\x1f" + _collapse(_as_text(raw, column))
+            report.duplicate_key.append(report.columns.get(column, column))
+    if (source_key != "").any():
+        key = key + source_key  # files without such columns keep their old hashed ids
+    duplicate = (key + "\x1f" + _as_text(raw, "id")).duplicated().to_numpy()
     report.duplicates = int(duplicate.sum())
     if report.duplicates:
         keep = ~duplicate
         raw, title, text, url = raw[keep], title[keep], text[keep], url[keep]
         dates, precision, key = dates[keep], precision[keep], key[keep]
+        outside = outside[keep]
         if "date" in raw.columns:
             raw_dates = raw_dates[keep]
+        report.warnings.append(
+            f"{report.duplicates:,} duplicate row(s) dropped: {report.duplicate_rule()}"
+        )
 
     ids = _as_text(raw, "id")
     missing = (ids == "").to_numpy()
@@ -821,7 +850,15 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
     report.rows_kept = len(df)
     report.undated = int(undated.sum())
     if "date" in raw.columns:
-        unparsed = undated & (raw_dates != "").to_numpy()
+        report.out_of_range_dates = int(outside.sum())
+        if report.out_of_range_dates:
+            examples = ", ".join(f"'{v}'" for v in raw_dates[outside].unique()[:3])
+            report.warnings.append(
+                f"{report.out_of_range_dates:,} date(s) lie outside the years "
+                f"{NS_FIRST_YEAR}-{NS_LAST_YEAR} the dashboard can show (e.g. {examples}); "
+                "those statements are kept undated, not moved to another date"
+            )
+        unparsed = undated & (raw_dates != "").to_numpy() & ~outside
         report.unparsed_dates = int(unparsed.sum())
         if report.unparsed_dates:
             examples = ", ".join(f"'{v}'" for v in raw_dates[unparsed].unique()[:3])
