@@ -15,6 +15,7 @@ from dashboard import figures as fg
 from dashboard.errors import DatasetError
 from dashboard.events import events_between, load_events
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+from dashboard.ui.safe import md
 
 BREAKDOWN_NAMES = {
     "none": "Nothing (total)",
@@ -99,7 +100,7 @@ if show_events and len(counts):
         last = ag.period_end(counts["period"].max(), granularity)
         events = events_between(load_events(), counts["period"].min(), last)
     except DatasetError as err:
-        st.warning(f"Event markers are off: {err}", icon=":material/event_busy:")
+        st.warning(f"Event markers are off: {md(err)}", icon=":material/event_busy:")
 
 # 3. render
 title = "Statements per " + granularity
@@ -159,7 +160,7 @@ if picked:
     ]
     rows = ag.latest(pd.concat(frames)[lambda d: ~d.index.duplicated()], view.n)
     what = "; ".join(str(c[3]) for c in picked[:3]) + (" …" if len(picked) > 3 else "")
-    st.subheader(f"Statements behind the selection ({len(rows):,}): {what}")
+    st.subheader(f"Statements behind the selection ({len(rows):,}): {md(what)}")
     show_statements(rows, key="tl_selected", limit=200)
 else:
     st.caption("Click a bar (or drag a box over several) to list the statements behind it.")
