@@ -7,12 +7,14 @@ nothing here prints a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dashboard.columns import parse_mapping
 from dashboard.errors import DatasetError
 from dashboard.paths import REPO_ROOT
 
@@ -38,14 +40,10 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     from dashboard.topics import load_taxonomy
 
     out = Path(args.output)
-    if out.suffix.lower() not in OUTPUT_FORMATS:
-        raise DatasetError(
-            f"cannot write '{out.suffix or out.name}' files",
-            where=str(out),
-            hint=f"Name the output with one of {', '.join(OUTPUT_FORMATS)}",
-        )
+    check_output(out, Path(args.input), OUTPUT_FORMATS)
+    apply_limits(args)
     taxonomy = load_taxonomy(args.topics) if args.topics else None
-    df = load_statements(args.input)
+    df = load_statements(args.input, parse_mapping(args.map) if args.map else None)
     report = get_load_report(df)
     update, close = _progress_bar(len(df), "enriching")
     try:
@@ -53,8 +51,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     finally:
         close()
     writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(writers[out.suffix.lower()](enriched))
+    write_output(out, writers[out.suffix.lower()](enriched))
     linked = int(enriched["parties"].map(len).gt(0).sum())
     print(f"{args.input}: {report.summary()}", file=sys.stderr)
     print(
@@ -63,6 +60,72 @@ def cmd_enrich(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def check_output(out: Path, source: Path, formats: Sequence[str]) -> None:
+    """Refuse an output path that is a folder, the input itself, or of an unknown format."""
+    if out.is_dir():
+        raise DatasetError(
+            "the output is a folder, not a file name",
+            where=str(out),
+            hint=f"give a file name inside it, e.g. {out / ('enriched' + formats[0])}",
+        )
+    if out.suffix.lower() not in formats:
+        raise DatasetError(
+            f"cannot write '{out.suffix or out.name}' files",
+            where=str(out),
+            hint=f"Name the output with one of {', '.join(formats)}",
+        )
+    try:
+        same = out.exists() and out.resolve() == source.resolve()
+    except OSError:
+        same = False
+    if same:
+        raise DatasetError(
+            "the output is the input file; writing it would destroy the statements",
+            where=str(out),
+            hint="give the output another name",
+        )
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file, turning OS errors into one line."""
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise DatasetError(
+            f"the output could not be written ({err.strerror or err})",
+            where=str(out),
+            hint="check that the folder exists and that you may write to it",
+        ) from err
+
+
+def apply_limits(args: argparse.Namespace) -> None:
+    """``--max-rows`` / ``--max-mb`` set the variables ``dashboard.limits`` reads."""
+    from dashboard.limits import MB_ENV, ROWS_ENV
+
+    if getattr(args, "max_rows", None):
+        os.environ[ROWS_ENV] = str(args.max_rows)
+    if getattr(args, "max_mb", None):
+        os.environ[MB_ENV] = str(args.max_mb)
+
+
+def add_load_options(p: argparse.ArgumentParser) -> None:
+    """The options every command that loads a dataset shares."""
+    p.add_argument(
+        "--map",
+        metavar="OURS=THEIRS,...",
+        help="which column holds what, e.g. text=headline_text,date=publish_date "
+        "(OURS: id, title, text, date, url, party, country, region, language)",
+    )
+    p.add_argument("--topics", help="a topic taxonomy TOML file (default: data/topics.toml)")
+    p.add_argument("--max-rows", type=int, help="row limit per file (default 5,000,000)")
+    p.add_argument("--max-mb", type=int, help="uncompressed size limit in MB (default 2,048)")
 
 
 def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
@@ -120,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("enrich", help="find parties, countries and topics in a dataset")
     p.add_argument("input", help="CSV/TSV, JSON, JSON Lines, Parquet, XLSX or TXT file")
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv or .parquet")
-    p.add_argument("--topics", help="a topic taxonomy TOML file (default: data/topics.toml)")
+    add_load_options(p)
 
     p = sub.add_parser("serve", help="start the dashboard (extra args go to streamlit)")
     p.add_argument("--data", help="dataset to open (default: the bundled sample)")

@@ -29,7 +29,7 @@ import pandas as pd
 from dateutil import parser as dateutil_parser
 from dateutil import tz as dateutil_tz
 
-from dashboard.paths import data_dir
+from dashboard.paths import reference_file
 
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "none")
 PRECISION_DTYPE = pd.CategoricalDtype(list(PRECISIONS), ordered=False)
@@ -223,7 +223,7 @@ def zone_offsets() -> dict[str, int]:
     the date unreadable rather than guessed.
     """
     table: dict[str, int] = {}
-    with (data_dir() / "timezones.csv").open(encoding="utf-8", newline="") as fh:
+    with reference_file("timezones.csv").open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             offset = row["utc_offset"].strip()
             sign = -1 if offset.startswith("-") else 1
