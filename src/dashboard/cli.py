@@ -151,7 +151,13 @@ def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
         *extra,
     ]
     print(f"Party Statements Dashboard on http://{args.host}:{args.port}", file=sys.stderr)
+    sys.stderr.flush()
     # Streamlit reads .streamlit/config.toml from the working directory: run from the repo root.
+    if os.name == "posix":
+        # Become Streamlit: SIGTERM from a service manager or SIGINT reach the server itself,
+        # so nothing is left serving the port.
+        os.chdir(REPO_ROOT)
+        os.execve(sys.executable, command, env)
     return subprocess.call(command, env=env, cwd=REPO_ROOT)
 
 
