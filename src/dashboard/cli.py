@@ -1,4 +1,5 @@
-"""The ``dashboard`` command: ``enrich`` a dataset, ``serve`` the app, list ``parties``.
+"""The ``dashboard`` command: ``enrich``, ``ingest`` into the store, ``stats``, ``compact``,
+``serve`` the app, list ``parties``.
 
 Every sub-command turns a ``DatasetError`` into one clear line on stderr and exit status 2;
 nothing here prints a traceback for bad input.
@@ -128,10 +129,75 @@ def add_load_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-mb", type=int, help="uncompressed size limit in MB (default 2,048)")
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Load, enrich and add FILEs to the store as one batch; ids already stored are skipped."""
+    from dashboard.store import default_store, ingest
+    from dashboard.topics import load_taxonomy
+
+    root = Path(args.store) if args.store else default_store()
+    apply_limits(args)
+    taxonomy = load_taxonomy(args.topics) if args.topics else None
+    mapping = parse_mapping(args.map) if args.map else None
+    result, reports = ingest(args.files, root, mapping=mapping, taxonomy=taxonomy)
+    for line in reports:
+        print(line, file=sys.stderr)
+    if not result.added:
+        print(
+            f"nothing new: all {result.read:,} statements are already in the store {root} "
+            f"({result.total:,} statements)",
+            file=sys.stderr,
+        )
+        return 0
+    already = f", {result.already_stored:,} already there" if result.already_stored else ""
+    print(
+        f"added {result.added:,} statements to {root} as {result.batch}{already}; "
+        f"the store holds {result.total:,}" + (" (compacted)" if result.compacted else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the store's counts (``--json``: one JSON object)."""
+    import json
+
+    from dashboard.store import default_store, store_stats
+
+    stats = store_stats(Path(args.store) if args.store else default_store())
+    if args.json:
+        print(json.dumps(stats))
+    else:
+        for key, value in stats.items():
+            print(f"{key:<11} {value if value is not None else '-'}")
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    """Merge the store's parts into one file."""
+    from dashboard.store import compact, default_store
+
+    root = Path(args.store) if args.store else default_store()
+    merged = compact(root)
+    outcome = "compacted into one part" if merged else "nothing to compact"
+    print(f"{root}: {outcome}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
-    """Start the Streamlit app on ``--data`` (default: the bundled sample)."""
+    """Start the Streamlit app on ``--data`` or ``--store`` (default: the bundled sample)."""
+    from dashboard.store import is_store
+
     env = dict(os.environ)
-    if args.data:
+    if args.store:
+        store = Path(args.store).resolve()
+        if not is_store(store):
+            raise DatasetError(
+                "no statement store here",
+                where=str(args.store),
+                hint="create one with `dashboard ingest FILE --store DIR`",
+            )
+        env["DASHBOARD_DATA"] = str(store)
+    elif args.data:
         data = Path(args.data).resolve()
         if not data.is_file():
             raise DatasetError(
@@ -192,9 +258,24 @@ def build_parser() -> argparse.ArgumentParser:
     add_load_options(p)
 
     p = sub.add_parser("serve", help="start the dashboard (extra args go to streamlit)")
-    p.add_argument("--data", help="dataset to open (default: the bundled sample)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--data", help="dataset to open (default: the bundled sample)")
+    group.add_argument("--store", help="a statement store (a folder made by `dashboard ingest`)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="localhost", help="address to listen on")
+
+    store_help = "the store folder (default: $DASHBOARD_STORE, else ./data/store)"
+    p = sub.add_parser("ingest", help="enrich files and add their statements to the store")
+    p.add_argument("files", nargs="+", metavar="FILE", help="statement files, as for enrich")
+    p.add_argument("--store", help=store_help)
+    add_load_options(p)
+
+    p = sub.add_parser("stats", help="count the statements in the store")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("compact", help="merge the store's batch files into one")
+    p.add_argument("--store", help=store_help)
 
     p = sub.add_parser("parties", help="list or search the party gazetteer")
     p.add_argument("query", nargs="?", help="name, abbreviation, id or country")
@@ -211,7 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_enrich(args)
         if args.command == "serve":
             return cmd_serve(args, extra)
-        return cmd_parties(args)
+        commands = {"ingest": cmd_ingest, "stats": cmd_stats, "compact": cmd_compact}
+        return commands.get(args.command, cmd_parties)(args)
     except DatasetError as err:
         print(f"dashboard {args.command}: {err}", file=sys.stderr)
         return 2
