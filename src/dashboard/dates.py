@@ -127,9 +127,13 @@ def parse_dates_detailed(values: pd.Series) -> ParsedDates:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return _from_timestamps(values, values)
 
-    # Lists, objects and other unhashable cells (JSON, Parquet) are not dates: one marker value.
-    values = values.map(_hashable)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:
+        # Lists, objects and other unhashable cells (JSON, Parquet) are not dates: one marker.
+        codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
+    if values.dtype == object:
+        uniques = pd.Index(uniques.map(_hashable), dtype=object)  # bytes and arrays, too
     uniques_obj = np.asarray(uniques, dtype=object)
     result = _parse_uniques(uniques_obj)
     u_dates, u_prec = result.dates, result.precision
