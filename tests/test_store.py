@@ -272,3 +272,27 @@ def test_sigkill_during_ingest_leaves_the_store_before_or_after(tmp_path):
     summary = ", ".join(f"{k}: {v}" for k, v in outcomes.items())
     print(f"kill test: {runs} runs ({summary}); one ingest takes {full:.1f} s")
     assert runs >= 20
+
+
+def _store_of_three(tmp_path: Path) -> Path:
+    root = tmp_path / "store"
+    for i, row in enumerate(ROWS):
+        main(["ingest", str(_csv(tmp_path / f"{i}.csv", [row])), "--store", str(root)])
+    (root / ".tmp-1-crashed").write_bytes(b"half a batch")  # what a killed ingest leaves
+    return root
+
+
+def test_duckdb_reads_the_store_as_one_table(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    root = _store_of_three(tmp_path)
+    rows = duckdb.sql(
+        f"SELECT id, len(parties) AS n FROM read_parquet('{root}/part-*.parquet') ORDER BY id"
+    ).fetchall()
+    assert rows == [("k1", 1), ("k2", 1), ("k3", 2)]
+
+
+def test_dask_reads_the_store_as_one_dataframe(tmp_path):
+    dd = pytest.importorskip("dask.dataframe")
+    root = _store_of_three(tmp_path)
+    df = dd.read_parquet(str(root)).compute()
+    assert sorted(df["id"]) == ["k1", "k2", "k3"]
