@@ -467,7 +467,9 @@ def test_cli_map_reads_a_public_headline_file(tmp_path: Path, capsys) -> None:
 
 # --- property-based: counts add up, or a DatasetError -------------------------------------------
 
-_cell = st.text(alphabet=string.printable + "äöüΣЖ\u00a0\u2028\"',;\t", max_size=12)
+# More examples for a longer search: DASHBOARD_HYPOTHESIS_EXAMPLES=2000 pytest -k any_
+EXAMPLES = int(os.environ.get("DASHBOARD_HYPOTHESIS_EXAMPLES", "60"))
+_cell = st.text(alphabet=string.printable + "äöüΣЖ\u00a0\u2028\x00\"',;\t\r\n", max_size=12)
 
 
 def _check_contract(data: bytes, name: str) -> None:
@@ -486,7 +488,7 @@ def _check_contract(data: bytes, name: str) -> None:
     assert ((df["title"] != "") | (df["text"] != "")).all()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     header=st.lists(st.sampled_from(["id", "title", "text", "date", "party", "x"]), max_size=5),
     rows=st.lists(st.lists(_cell, max_size=6), max_size=8),
@@ -505,7 +507,7 @@ _json_value = st.recursive(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     records=st.lists(
         st.dictionaries(
@@ -524,7 +526,7 @@ def test_any_jsonl_gives_counts_that_add_up_or_a_dataset_error(records, garbage)
     _check_contract("\n".join(lines).encode("utf-8"), "generated.jsonl")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(
     data=st.binary(max_size=300),
     name=st.sampled_from(["x.csv", "x.json", "x.txt", "x.xlsx", "x.parquet"]),
