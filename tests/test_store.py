@@ -296,3 +296,23 @@ def test_dask_reads_the_store_as_one_dataframe(tmp_path):
     root = _store_of_three(tmp_path)
     df = dd.read_parquet(str(root)).compute()
     assert sorted(df["id"]) == ["k1", "k2", "k3"]
+
+
+def test_ingest_with_a_column_map(tmp_path, capsys):
+    source = tmp_path / "abc.csv"
+    source.write_text("publish_date,words\n20150601,The KKE calls a general strike\n")
+    root = tmp_path / "store"
+    assert main(["ingest", str(source), "--store", str(root), "--map", "text=words"]) == 0
+    df = store.read_store(root)
+    assert df["text"].tolist() == ["The KKE calls a general strike"]
+    assert df["date"].iloc[0] == pd.Timestamp("2015-06-01")  # publish_date is recognised
+    assert df["parties"].iloc[0] == ["kke"]
+
+
+def test_a_store_with_every_batch_compacted_away_reads_as_empty(tmp_path):
+    root = tmp_path / "store"
+    store.add_frame(pd.DataFrame({"id": ["a"], "text": ["x"], "parties": [[]]}), root)
+    for part in store.live_parts(root):
+        part.path.unlink()
+    assert len(store.read_store(root)) == 0
+    assert store.store_stats(root)["statements"] == 0

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
 import re
@@ -215,6 +214,8 @@ def store_stats(root: Path) -> dict[str, object]:
 @contextlib.contextmanager
 def locked(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold the store's lock (one writer at a time); released even if the process is killed."""
+    import fcntl  # POSIX only: imported here so that reading a store works everywhere
+
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -299,17 +300,28 @@ def to_store_table(df: pd.DataFrame) -> pa.Table:
             empty = pa.array([[]] * n, kind) if name in _LIST_COLUMNS else pa.nulls(n, kind)
             arrays.append(empty)
             continue
-        values = df[name]
-        if name in _LIST_COLUMNS:
-            lists = [[str(x) for x in v] if v is not None else [] for v in values]
-            arrays.append(pa.array(lists, type=kind))
-        elif name == "date":
-            stamps = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[us]")
-            arrays.append(pa.array(stamps, type=kind))
-        else:
-            text = values.astype("object").where(values.notna(), None)
-            arrays.append(pa.array([None if v is None else str(v) for v in text], type=kind))
+        arrays.append(_column(df[name], name, kind))
     return pa.Table.from_arrays(arrays, schema=STORE_SCHEMA)
+
+
+def _column(values: pd.Series, name: str, kind: pa.DataType) -> pa.Array:
+    """One column as ``kind``: through Arrow in C where it can, a Python loop where it must."""
+    if name == "date":
+        stamps = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[us]")
+        return pa.array(stamps, type=kind)
+    try:
+        if name in _LIST_COLUMNS:
+            array = pa.array(values.to_numpy(dtype=object), type=kind, from_pandas=True)
+            return pc.fill_null(array, pa.scalar([], type=kind))
+        array = pa.array(values, from_pandas=True)
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        return array if array.type == kind else array.cast(kind)
+    except (pa.ArrowException, TypeError, ValueError):
+        if name in _LIST_COLUMNS:
+            return pa.array([[] if v is None else [str(x) for x in v] for v in values], type=kind)
+        text = values.astype("object").where(values.notna(), None)
+        return pa.array([None if v is None else str(v) for v in text], type=kind)
 
 
 def add_frame(
