@@ -7,9 +7,10 @@ statements mention, the parties it is named together with, and its latest statem
 
 import streamlit as st
 
-from dashboard import aggregate as ag
 from dashboard import figures as fg
+from dashboard import pagedata
 from dashboard.labels import country_name, party_label, party_long_label
+from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 
 PROFILE_PARAM = "profile"
@@ -45,27 +46,26 @@ def party_picker(options: list[str]) -> str:
 view = start_page("Parties")
 if show_empty_state(view):
     st.stop()
-parties_long = view.long("parties")
-ranking = ag.top_values(view.df, parties_long, "party", n=None)
+ranking = cache.page_data(view, pagedata.party_ranking)
 if ranking.empty:
     st.info("None of the matching statements names a party in the gazetteer.")
     st.stop()
 party = party_picker(ranking["value"].tolist())
 
 # 2. data
-summary = ag.party_summary(view.df, parties_long, party)
-rows = view.df[ag.rows_with_value(view.df, parties_long, party)]
-# Periods and time axis of the whole selection, not of this party's statements: a party seen
-# in one month gets one bar on the selection's time line instead of a bar filling the chart,
-# and every party's chart reads on the same axis.
-granularity = ag.auto_granularity(view.df, finest="month")
-timeline = ag.count_by_period(rows, granularity)
-dates = view.df["date"].dropna()
-span = (dates.min(), dates.max()) if len(dates) else None
-topics = ag.top_values(rows, view.long("topics"), "topic", TOP_N)
-countries = ag.top_values(rows, view.long("countries"), "country", TOP_N)
-partners = ag.co_mentioned_with(view.df, parties_long, party, TOP_N)
-latest = ag.latest(rows, LATEST_N)
+profile = cache.page_data(view, pagedata.party_profile, party, TOP_N, LATEST_N)
+summary, granularity, timeline, span = (
+    profile.summary,
+    profile.granularity,
+    profile.timeline,
+    profile.span,
+)
+topics, countries, partners, latest = (
+    profile.topics,
+    profile.countries,
+    profile.partners,
+    profile.latest,
+)
 
 # 3. render
 c1, c2, c3 = st.columns(3)

@@ -9,9 +9,11 @@ import streamlit as st
 
 from dashboard import aggregate as ag
 from dashboard import figures as fg
+from dashboard import pagedata
 from dashboard.errors import DatasetError
-from dashboard.labels import party_distinct_short, topic_label
+from dashboard.labels import topic_label
 from dashboard.topics import explain_matches, load_taxonomy
+from dashboard.ui import cache
 from dashboard.ui.page import (
     empty_statement_columns,
     show_chart,
@@ -44,30 +46,13 @@ mode = c2.radio(
 top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, value=12, key="tp_top")
 
 # 2. data
-topics_long = view.long("topics")
-shares = ag.topic_shares(view.df, topics_long)
-over_time = ag.count_by_period(view.df, granularity, breakdown="topic", long=topics_long, top_n=10)
-by_country = ag.crosstab(
-    view.df,
-    topics_long,
-    view.long("party_countries"),
-    row_kind="topic",
-    col_kind="country",
-    top_rows=top_n,
-    top_cols=top_n,
+data = cache.page_data(view, pagedata.topics, granularity, int(top_n))
+shares, over_time, by_country, by_party = (
+    data.shares,
+    data.over_time,
+    data.by_country,
+    data.by_party,
 )
-by_party = ag.crosstab(
-    view.df,
-    topics_long,
-    view.long("parties"),
-    row_kind="topic",
-    col_kind="party",
-    top_rows=top_n,
-    top_cols=top_n,
-)
-# Short column labels ("KKE", "CPC (Canada)"): the country goes only where an abbreviation is
-# shared, so the labels under the cells stay short enough to read without overlapping.
-by_party["col_label"] = by_party["col"].map(party_distinct_short).astype("str")
 
 # 3. render
 show_chart(
@@ -113,7 +98,7 @@ topic = st.selectbox(
     key="tp_topic",
 )
 if topic:
-    rows = ag.latest(view.df[ag.rows_with_value(view.df, topics_long, topic)], EXAMPLES_N)
+    rows = cache.page_data(view, pagedata.topic_examples, topic, EXAMPLES_N)
     empty = empty_statement_columns(view.dataset)
     table = statements_table(
         rows, [c for c in ("Date", "Title", "Text", "Parties") if c not in empty]

@@ -110,6 +110,28 @@ def cmd_parties(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write N synthetic raw statements (marked ``source=synthetic``) for benchmarks."""
+    from dashboard.export import to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
+    from dashboard.generate import generate_statements
+
+    out = Path(args.output)
+    writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
+    if out.suffix.lower() not in writers:
+        raise DatasetError(
+            f"cannot write '{out.suffix or out.name}' files",
+            where=str(out),
+            hint=f"Name the output with one of {', '.join(OUTPUT_FORMATS)}",
+        )
+    if args.n < 0:
+        raise DatasetError(f"--n must be 0 or more, not {args.n}", where="--n")
+    df = generate_statements(args.n, seed=args.seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(writers[out.suffix.lower()](df))
+    print(f"wrote {len(df):,} synthetic statements to {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dashboard",
@@ -127,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="localhost", help="address to listen on")
 
+    p = sub.add_parser("generate", help="write synthetic statements for benchmarks")
+    p.add_argument("--n", type=int, default=100_000, help="how many statements")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same rows)")
+    p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv or .parquet")
+
     p = sub.add_parser("parties", help="list or search the party gazetteer")
     p.add_argument("query", nargs="?", help="name, abbreviation, id or country")
     return parser
@@ -142,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_enrich(args)
         if args.command == "serve":
             return cmd_serve(args, extra)
+        if args.command == "generate":
+            return cmd_generate(args)
         return cmd_parties(args)
     except DatasetError as err:
         print(f"dashboard {args.command}: {err}", file=sys.stderr)
