@@ -7,7 +7,6 @@ Everything is computed from the filtered statements (the sidebar filters) by
 import streamlit as st
 
 from dashboard import aggregate as ag
-from dashboard import figures as fg
 from dashboard import pagedata
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
@@ -31,10 +30,8 @@ c3.metric("Party home countries", f"{head.countries:,}")
 c4.metric("Earliest", ag.format_date(head.first, head.first_precision))
 c5.metric("Latest", ag.format_date(head.last, head.last_precision))
 
-fig = fg.make_timeline(
-    counts, granularity=granularity, title=f"Statements per {granularity}", compact=True
-)
-show_chart(fig, counts, key="ov_timeline", name=f"statements_per_{granularity}")
+figures = data.figures
+show_chart(figures["timeline"], counts, key="ov_timeline", name=f"statements_per_{granularity}")
 left_out = [f"{placed['undated']:,} undated"] if placed["undated"] else []
 if placed["year"]:
     left_out.insert(0, f"{placed['year']:,} dated only to the year")
@@ -46,18 +43,18 @@ if left_out:
 
 left, right = st.columns(2)
 with left:
-    if top_parties.empty:
+    if "parties" not in figures:
         st.info("No party is named in these statements.")
     else:
         show_chart(
-            fg.make_ranking(top_parties, title="Parties named most often"),
+            figures["parties"],
             top_parties,
             key="ov_parties",
             name="top_parties",
         )
 with right:
     show_chart(
-        fg.make_ranking(top_topics, title="Most frequent topics", colour=fg.ACCENT_COLOUR),
+        figures["topics"],
         top_topics,
         key="ov_topics",
         name="top_topics",

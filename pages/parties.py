@@ -7,7 +7,6 @@ statements mention, the parties it is named together with, and its latest statem
 
 import streamlit as st
 
-from dashboard import figures as fg
 from dashboard import pagedata
 from dashboard.labels import country_name, party_label, party_long_label
 from dashboard.ui import cache
@@ -54,12 +53,7 @@ party = party_picker(ranking["value"].tolist())
 
 # 2. data
 profile = cache.page_data(view, pagedata.party_profile, party, TOP_N, LATEST_N)
-summary, granularity, timeline, span = (
-    profile.summary,
-    profile.granularity,
-    profile.timeline,
-    profile.span,
-)
+summary, granularity, timeline = profile.summary, profile.granularity, profile.timeline
 topics, countries, partners, latest = (
     profile.topics,
     profile.countries,
@@ -74,10 +68,9 @@ c1.metric("Home country", country_name(home) if home else "unknown")
 c2.metric("Statements naming it", f"{summary['statements']:,}")
 c3.metric("Share of matching statements", f"{summary['statements'] / view.n:.0%}")
 
+figures = profile.figures
 show_chart(
-    fg.make_timeline(
-        timeline, granularity=granularity, title=f"Statements per {granularity}", span=span
-    ),
+    figures["timeline"],
     timeline,
     key="pt_timeline",
     name=f"{party}_per_{granularity}",
@@ -86,7 +79,7 @@ show_chart(
 left, right = st.columns(2)
 with left:
     show_chart(
-        fg.make_ranking(topics, title="Its topics", colour=fg.ACCENT_COLOUR),
+        figures["topics"],
         topics,
         key="pt_topics",
         name=f"{party}_topics",
@@ -96,7 +89,7 @@ with right:
         st.info("These statements mention no country outside party names.")
     else:
         show_chart(
-            fg.make_ranking(countries, title="Countries its statements mention"),
+            figures["countries"],
             countries,
             key="pt_countries",
             name=f"{party}_countries",
@@ -118,7 +111,7 @@ else:
     )
     with right:
         show_chart(
-            fg.make_co_mention_network(partners, center_id=party, center_label=party_label(party)),
+            figures["partners"],
             partners,
             key="pt_network",
             name=f"{party}_co_mentions",

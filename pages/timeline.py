@@ -10,21 +10,11 @@ statements behind it.
 import streamlit as st
 
 from dashboard import aggregate as ag
-from dashboard import figures as fg
 from dashboard import pagedata
-from dashboard.errors import DatasetError
-from dashboard.events import events_between, load_events
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 
-BREAKDOWN_NAMES = {
-    "none": "Nothing (total)",
-    "topic": "Topic",
-    "party": "Party",
-    "country": "Party home country",
-    "region": "Region",
-    "continent": "Continent",
-}
+BREAKDOWN_NAMES = pagedata.BREAKDOWN_NAMES
 MODES = {"count": "Counts", "share": "Shares"}
 EVENTS_PARAM = "events"  # ?events=0 hides the meeting markers in a shared link
 MAX_POINTS = 20
@@ -95,30 +85,16 @@ data = cache.page_data(
     granularity,
     breakdown,
     int(top_n),
-    int(window if mode == "count" else 0),
+    int(window),
+    mode,
+    bool(show_events),
 )
 counts, placed, rolling = data.counts, data.placed, data.rolling
-events = None
-if show_events and len(counts):
-    try:
-        last = ag.period_end(counts["period"].max(), granularity)
-        events = events_between(load_events(), counts["period"].min(), last)
-    except DatasetError as err:
-        st.warning(f"Event markers are off: {err}", icon=":material/event_busy:")
+if data.events_error:
+    st.warning(f"Event markers are off: {data.events_error}", icon=":material/event_busy:")
 
 # 3. render
-title = "Statements per " + granularity
-if breakdown != "none":
-    title += " by " + BREAKDOWN_NAMES[breakdown].lower()
-fig = fg.make_timeline(
-    counts,
-    granularity=granularity,
-    mode=mode,
-    rolling=rolling,
-    rolling_window=window,
-    events=events,
-    title=title,
-)
+fig = data.figure
 event = show_chart(
     fig, counts, key="tl_chart", name=f"timeline_{granularity}_{breakdown}", on_select=True
 )

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import aggregate as ag
-from dashboard import figures as fg
 from dashboard import pagedata
 from dashboard.errors import DatasetError
 from dashboard.labels import topic_label
@@ -46,7 +45,8 @@ mode = c2.radio(
 top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, value=12, key="tp_top")
 
 # 2. data
-data = cache.page_data(view, pagedata.topics, granularity, int(top_n))
+data = cache.page_data(view, pagedata.topics, granularity, int(top_n), mode)
+figures = data.figures
 shares, over_time, by_country, by_party = (
     data.shares,
     data.over_time,
@@ -56,9 +56,7 @@ shares, over_time, by_country, by_party = (
 
 # 3. render
 show_chart(
-    fg.make_ranking(
-        shares, value="share", title="Share of topic mentions", colour=fg.ACCENT_COLOUR
-    ),
+    figures["shares"],
     shares,
     key="tp_shares",
     name="topic_shares",
@@ -69,20 +67,20 @@ st.caption(
 )
 
 show_chart(
-    fg.make_timeline(over_time, granularity=granularity, mode=mode, title="Topics over time"),
+    figures["over_time"],
     over_time,
     key="tp_over_time",
     name=f"topics_per_{granularity}",
 )
 
 # Stacked, each full width: a heatmap squeezed into half a page has cells too small to read.
-for cross, title, key, missing in (
-    (by_country, "Topics by party home country", "country", "No party home country is known"),
-    (by_party, "Topics by party", "party", "No party is named"),
+for cross, key, missing in (
+    (by_country, "country", "No party home country is known"),
+    (by_party, "party", "No party is named"),
 ):
-    if cross["statements"].sum():
+    if f"by_{key}" in figures:
         show_chart(
-            fg.make_heatmap(cross, title=title, row_title="Topic"),
+            figures[f"by_{key}"],
             cross,
             key=f"tp_by_{key}",
             name=f"topics_by_{key}",

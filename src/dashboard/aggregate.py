@@ -20,6 +20,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from dashboard import schema
+
 Granularity = Literal["day", "week", "month", "quarter", "year"]
 Breakdown = Literal["none", "topic", "party", "country", "region", "continent"]
 LabelKind = Literal["party", "country", "topic"]
@@ -88,9 +90,31 @@ def labels_for(
     return out
 
 
+# Keys spanning at most this many values (and not far more than there are keys) are counted
+# with a dense table instead of a sort: O(n) instead of O(n log n).
+DENSE_KEY_SPAN = 1 << 24
+
+
+def _dense_span(keys: np.ndarray) -> tuple[int, int] | None:
+    """(min, span) of ``keys`` when a dense table over them is cheap, else None."""
+    if len(keys) == 0:
+        return None
+    low, high = int(keys.min()), int(keys.max())
+    span = high - low + 1
+    if span <= DENSE_KEY_SPAN and span <= 8 * len(keys) + 1024:
+        return low, span
+    return None
+
+
 def unique_sorted(values: np.ndarray) -> np.ndarray:
-    """Sorted unique int64 values via one sort (numpy 2.4's hash-based ``np.unique`` is ~10x
-    slower on a few hundred thousand keys)."""
+    """Sorted unique int64 values: a dense table when their span is small, else one sort
+    (numpy 2.4's hash-based ``np.unique`` is ~10x slower on a few hundred thousand keys)."""
+    dense = _dense_span(values)
+    if dense is not None:
+        low, span = dense
+        seen = np.zeros(span, dtype=bool)
+        seen[values - low] = True
+        return np.flatnonzero(seen).astype(np.int64) + low
     values = np.sort(values)
     if len(values) == 0:
         return values
@@ -98,7 +122,14 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
 
 
 def count_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct int64 keys, how often each occurs) via one sort."""
+    """(sorted distinct int64 keys, how often each occurs): a ``bincount`` when the keys span a
+    small range, else one sort."""
+    dense = _dense_span(keys)
+    if dense is not None:
+        low, span = dense
+        tally = np.bincount(keys - low, minlength=span)
+        present = np.flatnonzero(tally)
+        return present.astype(np.int64) + low, tally[present].astype(np.int64)
     keys = np.sort(keys)
     if len(keys) == 0:
         return keys, np.zeros(0, dtype=np.int64)
@@ -131,20 +162,28 @@ def _restrict(df: pd.DataFrame, long: pd.DataFrame) -> tuple[np.ndarray, pd.Cate
 
 
 def _dates_i8(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(day numbers since 1970 as int64, dated mask) of ``df['date']``."""
-    dates = df["date"].to_numpy(dtype="datetime64[ns]")
+    """(day numbers since 1970 as int64, dated mask) of ``df``'s dates.
+
+    A view's analysis frame carries them precomputed (``schema.DAY``); a plain frame's ``date``
+    column is converted here.
+    """
+    if schema.DAY in df.columns:
+        days = df[schema.DAY].to_numpy()
+        return days, days != schema.UNDATED_DAY
+    dates = df["date"].to_numpy().astype("datetime64[D]")
     dated = ~np.isnat(dates)
-    days = dates.astype("datetime64[D]").astype(np.int64)
-    return days, dated
+    return dates.astype(np.int64), dated
 
 
 def _precision_rank(df: pd.DataFrame) -> np.ndarray:
     """0 day, 1 month, 2 year, 3 undated - per row (via category codes, not strings)."""
+    if schema.PRECISION_RANK in df.columns:
+        return df[schema.PRECISION_RANK].to_numpy()
     values = df["date_precision"]
     cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
     ranks = np.array([_PRECISION_RANK.get(str(c), 3) for c in cat.categories] + [3], dtype=np.int8)
     rank = ranks[cat.codes]  # code -1 (missing) picks the trailing 3
-    rank[np.isnat(df["date"].to_numpy(dtype="datetime64[ns]"))] = 3
+    rank[~_dates_i8(df)[1]] = 3
     return rank
 
 
@@ -334,8 +373,9 @@ def auto_granularity(df: pd.DataFrame, finest: Granularity = "day") -> Granulari
     Up to ~4 months: days; up to 5 years: months; up to 25 years: quarters; beyond: years -
     never finer than ``finest``.
     """
-    dates = df["date"].dropna()
-    days = (dates.max() - dates.min()).days if len(dates) else 0
+    day_numbers, dated = _dates_i8(df)
+    day_numbers = day_numbers[dated]
+    days = int(day_numbers.max() - day_numbers.min()) if len(day_numbers) else 0
     if days <= 120:
         choice = "day"
     elif days <= 5 * 366:
@@ -439,7 +479,7 @@ def headline(
     first = last = None
     first_p = last_p = "none"
     if dated.any():
-        values = dates.to_numpy(dtype="datetime64[ns]")
+        values = dates.to_numpy()
         i_first = int(np.flatnonzero(dated)[np.argmin(values[dated])])
         i_last = int(np.flatnonzero(dated)[np.argmax(values[dated])])
         first, last = pd.Timestamp(values[i_first]), pd.Timestamp(values[i_last])
@@ -640,7 +680,9 @@ def latest(df: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     month-precision one of the same month start (it is known to be at least as late)."""
     if len(df) == 0 or n <= 0:
         return df.iloc[:0]
-    dates = df["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    # Full timestamps (a statement at 18:00 is later than one at 09:00 the same day), in the
+    # column's own unit: NaT is the smallest int64 in every unit.
+    dates = df["date"].to_numpy().view(np.int64)
     # NaT is the smallest int64; lift it one step so negating cannot overflow and undated rows
     # sort last in the descending order.
     dates = np.maximum(dates, np.iinfo(np.int64).min + 1)

@@ -134,6 +134,18 @@ class DateArrays:
         return mask
 
 
+def _analysis_frame(df: pd.DataFrame, dates: DateArrays) -> pd.DataFrame:
+    """The columns every filter and aggregation reads, plus ``schema.DERIVED_COLUMNS``."""
+    columns = [c for c in schema.ANALYSIS_COLUMNS if c in df.columns]
+    out = df[columns].copy(deep=False)
+    dated = ~np.isnat(dates.start)
+    out[schema.DAY] = dates.start.view(np.int64)  # NaT is int64's minimum: UNDATED_DAY
+    out[schema.PRECISION_RANK] = dates.rank
+    years = dates.start.astype("datetime64[Y]").astype(np.int64) + 1970
+    out[schema.YEAR] = np.where(dated, years, 0).astype(np.int32)
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """An enriched statements frame (index ``0..n-1``), its exploded list columns and arrays.
@@ -163,8 +175,7 @@ class Dataset:
         if self.dates is None:
             object.__setattr__(self, "dates", DateArrays.build(self.df))
         if self.analysis is None:
-            columns = [c for c in schema.ANALYSIS_COLUMNS if c in self.df.columns]
-            object.__setattr__(self, "analysis", self.df[columns])
+            object.__setattr__(self, "analysis", _analysis_frame(self.df, self.dates))
 
     def __len__(self) -> int:
         return len(self.df)
@@ -207,6 +218,9 @@ def _enriched_columns(path: Path) -> set[str]:
 
 def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as a frame without Python objects: list columns stay Arrow lists."""
+    # One chunk per column: a take (a page showing ten statements) from a chunked column makes
+    # Arrow concatenate all its chunks first - hundreds of MB per call at a million statements.
+    table = table.combine_chunks()
     lists = {name: table.column(name) for name in LIST_COLUMNS if name in table.column_names}
     rest = table.drop_columns(list(lists))
     df = rest.to_pandas()

@@ -59,6 +59,12 @@ CATEGORY_COLUMNS: tuple[str, ...] = (*ENRICHED_CATEGORIES, *HINT_COLUMNS)
 ENRICHED_MARKERS: frozenset[str] = frozenset({PARTIES, PARTY_COUNTRIES, COUNTRIES, TOPICS})
 #: What filters and aggregations read for every row; a filtered view holds only these.
 ANALYSIS_COLUMNS: tuple[str, ...] = (DATE, DATE_PRECISION, REGION, CONTINENT, LANGUAGE)
+#: Per-row numbers ``Dataset`` derives once for the analysis frame: the first day a statement can
+#: refer to (int64 days since 1970-01-01; ``UNDATED_DAY`` when undated), its precision rank
+#: (0 day, 1 month, 2 year, 3 undated) and its year (0 when undated).
+DAY, PRECISION_RANK, YEAR = "day", "precision_rank", "year"
+DERIVED_COLUMNS: tuple[str, ...] = (DAY, PRECISION_RANK, YEAR)
+UNDATED_DAY = np.iinfo(np.int64).min
 
 LIST_TYPE = pa.list_(pa.string())
 LIST_DTYPE = pd.ArrowDtype(LIST_TYPE)
