@@ -240,12 +240,32 @@ def _place_days(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray,
     ``schema.UNDATED_DAY`` and code -1."""
     placement = _placement(df, granularity)
     days, dated = _dates_i8(df)
+    everything_dated = bool(dated.all())
+    d = days if everything_dated else days[dated]
+    pl = placement if everything_dated else placement[dated]
+    if len(d) == 0:
+        return np.full(len(days), schema.UNDATED_DAY, dtype=np.int64), placement
+    low, high = int(d.min()), int(d.max())
+    if high - low < FLOOR_TABLE_DAYS:
+        # One small calendar table per unit over the days present, then gathers.
+        calendar = np.arange(low, high + 1, dtype=np.int64)
+        at = d - low
+        out = _floor_calendar(calendar, granularity).astype(np.int64)[at]
+        for code, unit in ((1, "month"), (2, "year")):
+            coarse = pl == code
+            if unit != granularity and coarse.any():
+                coarser = _floor_calendar(calendar, unit).astype(np.int64)[at]
+                out = np.where(coarse, coarser, out)
+    else:
+        out = np.empty(len(d), dtype=np.int64)
+        for code, unit in ((0, granularity), (1, "month"), (2, "year")):
+            rows = pl == code
+            if rows.any():
+                out[rows] = _floor_calendar(d[rows], unit).astype(np.int64)
+    if everything_dated:
+        return out, placement
     period = np.full(len(days), schema.UNDATED_DAY, dtype=np.int64)
-    for code, unit in ((0, granularity), (1, "month"), (2, "year")):
-        rows = placement == code
-        if rows.any():
-            period[rows] = floor_days(days[rows], unit).astype(np.int64)
-    del dated
+    period[dated] = out
     return period, placement
 
 
@@ -364,13 +384,20 @@ def count_by_period(
     its groups. Undated statements are left out (see ``placement_counts``).
     """
     period, placement = _place_days(df, granularity)
-    groups = _groups(df, breakdown, long, top_n)
-    day = period[groups.pos]
-    pl = placement[groups.pos].astype(np.int64)
-    dated = pl >= 0
+    if breakdown == "none":  # one group holding every row: no gather needed
+        groups = _Groups(np.empty(0, np.int64), np.empty(0, np.int64), [ALL_GROUP], None)
+    else:
+        groups = _groups(df, breakdown, long, top_n)
     n_groups = len(groups.ids)
-    # One int64 key per (period, placement, group), counted with a single sort.
-    key = (day[dated] * len(PLACEMENTS) + pl[dated]) * n_groups + groups.code[dated]
+    if breakdown == "none":
+        dated = placement >= 0
+        key = period[dated] * len(PLACEMENTS) + placement[dated]
+    else:
+        day = period[groups.pos]
+        pl = placement[groups.pos].astype(np.int64)
+        dated = pl >= 0
+        # One int64 key per (period, placement, group), counted in one pass.
+        key = (day[dated] * len(PLACEMENTS) + pl[dated]) * n_groups + groups.code[dated]
     keys, counts = count_keys(key)
     group_code = keys % n_groups
     rest = keys // n_groups

@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -179,6 +180,15 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.df)
+
+    @cached_property
+    def everything(self) -> tuple[np.ndarray, np.ndarray]:
+        """(all-True mask, every position): the unfiltered selection, built once, read-only."""
+        mask = np.ones(len(self.df), dtype=bool)
+        rows = np.arange(len(self.df), dtype=np.int64)
+        mask.flags.writeable = False
+        rows.flags.writeable = False
+        return mask, rows
 
     def rows_with_any(self, column: str, values: Iterable[str]) -> np.ndarray:
         """Boolean mask over ``df``: rows whose list ``column`` holds any of ``values``."""
