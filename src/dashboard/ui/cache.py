@@ -31,7 +31,7 @@ import streamlit as st
 from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
-from dashboard.filters import FilterSpec
+from dashboard.filters import FilterSpec, search_index
 from dashboard.paths import sample_dataset
 from dashboard.view import View, make_view
 
@@ -42,6 +42,7 @@ MAX_UPLOADS = 4  # uploaded datasets kept in memory for the whole server, oldest
 MAX_MASKS = 16  # filter masks per dataset (1 byte per statement each)
 MAX_EXPORTS = 2  # export files per dataset (a CSV of a million statements is ~300 MB)
 MAX_MAP_TABLES = 32  # per-country tables per dataset (a few hundred rows each)
+SEARCH_PREBUILD_ROWS = 50_000  # smaller datasets build their search index in well under 1 s
 MAX_VIEWS = 8  # filtered views per dataset (positions and analysis columns: ~40 bytes a row)
 MAX_PAGE_DATA = 128  # page aggregates per dataset (small frames)
 UPLOAD_EXTENSIONS: tuple[str, ...] = (
@@ -106,7 +107,16 @@ def build_dataset(
 def _load_path(path: str, mtime_ns: int, size: int) -> Dataset:
     # mtime and size are part of the cache key so an edited file is read again.
     del mtime_ns, size
-    return build_dataset(path, name=Path(path).name)
+    ds = build_dataset(path, name=Path(path).name)
+    prepare_search(ds)
+    return ds
+
+
+def prepare_search(ds: Dataset) -> None:
+    """Build the dataset's search index in the background (seconds at a million statements),
+    so the first search does not pay for it; a search typed meanwhile waits for this build."""
+    if len(ds) >= SEARCH_PREBUILD_ROWS:
+        threading.Thread(target=search_index, args=(ds,), name="search-index", daemon=True).start()
 
 
 def load_startup_dataset() -> Dataset:
@@ -198,6 +208,7 @@ def read_upload(
 def register_upload(key: str, ds: Dataset) -> None:
     """Keep an uploaded dataset for every session (and for links carrying ``ds=key``)."""
     _uploads().put(key, ds)
+    prepare_search(ds)
 
 
 def uploaded_dataset(key: str) -> Dataset | None:
