@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import aggregate as ag
+from dashboard import pagedata
 from dashboard.errors import DatasetError
 from dashboard.filters import option_counts
 from dashboard.ui import cache, state
-from dashboard.ui.page import start_page
+from dashboard.ui.page import dataset_key, start_page
 from dashboard.ui.safe import md
 
 OUR_COLUMNS = {
@@ -40,15 +41,13 @@ report = ds.report
 
 # 2. data
 n = len(df)
-empty = pd.DataFrame({"row": pd.Series(dtype="int32"), "value": pd.Categorical([])})
-span = ag.headline(df, ds.long.get("parties", empty), ds.long.get("party_countries", empty))
-precision = (
-    df["date_precision"].astype("str").value_counts()
-    if "date_precision" in df.columns
-    else pd.Series(dtype="int64")
+quality = cache.dataset_data(ds, pagedata.data_quality)
+span, precision, undated, no_party = (
+    quality.headline,
+    quality.precision,
+    quality.undated,
+    quality.no_party,
 )
-undated = int(precision.get("none", 0))
-no_party = n - (ds.long["parties"]["row"].nunique() if "parties" in ds.long else 0)
 unresolved = option_counts(ds, "unresolved").rename("statements").rename_axis("short name")
 
 # 3. render
@@ -96,7 +95,7 @@ else:
     st.dataframe(unresolved.reset_index(), hide_index=True, width="content")
 
 st.header("Load another dataset")
-if view.dataset_key:
+if dataset_key():
     st.button(
         "Back to the startup dataset",
         key="data_back_to_startup",
@@ -169,5 +168,5 @@ if upload is not None:
         st.error(
             f"{md(outcomes[file_key])} The current dataset is unchanged.", icon=":material/error:"
         )
-    elif file_key in outcomes and view.dataset_key:
+    elif file_key in outcomes and dataset_key():
         st.success(f"{md(upload.name)} is loaded.", icon=":material/check_circle:")

@@ -7,22 +7,19 @@ files are built only when a download button is pressed, and cached per filter.
 
 import streamlit as st
 
+from dashboard import pagedata
 from dashboard.export import download_name
 from dashboard.ui import cache
 from dashboard.ui.page import (
     DEFAULT_STATEMENT_COLUMNS,
     STATEMENT_COLUMNS,
+    presenting,
     show_empty_state,
     show_statements,
     start_page,
 )
 
 ROW_LIMITS = (100, 500, 1_000, 5_000)
-ORDERS = {
-    "Newest first": ("date", False),
-    "Oldest first": ("date", True),
-    "Title A-Z": ("title", True),
-}
 FORMATS = {
     "csv": ("CSV", "text/csv"),
     "jsonl": ("JSON Lines", "application/x-ndjson"),
@@ -43,19 +40,13 @@ columns = st.multiselect(
     key="explore_columns",
 )
 middle, right, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
-order = middle.selectbox("Order", options=list(ORDERS), key="explore_order")
+order = middle.selectbox("Order", options=list(pagedata.EXPLORE_ORDERS), key="explore_order")
 limit = right.selectbox(
     "Rows shown", options=ROW_LIMITS, index=1, key="explore_limit", format_func="{:,}".format
 )
 
 # 2. data: sort only the sort column over all matching rows, then take the rows shown
-column, ascending = ORDERS[order]
-if column in view.df.columns:
-    keys = view.df[column]
-    shown_index = keys.sort_values(ascending=ascending, na_position="last", kind="stable").index
-    shown = view.df.loc[shown_index[:limit]]
-else:
-    shown = view.df.head(limit)
+shown = cache.page_data(view, pagedata.explore_rows, order, int(limit))
 
 # 3. render
 st.caption(
@@ -64,7 +55,7 @@ st.caption(
 )
 show_statements(shown, key="explore_table", limit=limit, columns=columns or None)
 
-if view.present:  # presenter mode is for showing, not for downloading
+if presenting():  # presenter mode is for showing, not for downloading
     st.stop()
 st.subheader("Download all matching statements")
 noun = "statement" if view.n == 1 else "statements"

@@ -1,17 +1,15 @@
 """Overview page: headline numbers, a small timeline, top parties and topics, latest statements.
 
-Everything is computed from the filtered statements (the sidebar filters) with the aggregations
-in ``dashboard.aggregate``; the charts come from ``dashboard.figures``.
+Everything is computed from the filtered statements (the sidebar filters) by
+``dashboard.pagedata.overview``; the charts come from ``dashboard.figures``.
 """
 
 import streamlit as st
 
 from dashboard import aggregate as ag
-from dashboard import figures as fg
+from dashboard import pagedata
+from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
-
-TOP_N = 10
-LATEST_N = 10
 
 # 1. selection: the sidebar filters (this page has no controls of its own)
 view = start_page("Overview")
@@ -19,13 +17,9 @@ if show_empty_state(view):
     st.stop()
 
 # 2. data
-head = ag.headline(view.df, view.long("parties"), view.long("party_countries"))
-granularity = ag.auto_granularity(view.df, finest="month")
-counts = ag.count_by_period(view.df, granularity)
-placed = ag.placement_counts(view.df, granularity)
-top_parties = ag.top_values(view.df, view.long("parties"), "party", TOP_N)
-top_topics = ag.top_values(view.df, view.long("topics"), "topic", TOP_N)
-latest = ag.latest(view.df, LATEST_N)
+data = cache.page_data(view, pagedata.overview)
+head, granularity, counts, placed = data.headline, data.granularity, data.counts, data.placed
+top_parties, top_topics = data.top_parties, data.top_topics
 
 # 3. render
 c1, c2, c3, c4, c5 = st.columns(5)
@@ -36,10 +30,8 @@ c3.metric("Party home countries", f"{head.countries:,}")
 c4.metric("Earliest", ag.format_date(head.first, head.first_precision))
 c5.metric("Latest", ag.format_date(head.last, head.last_precision))
 
-fig = fg.make_timeline(
-    counts, granularity=granularity, title=f"Statements per {granularity}", compact=True
-)
-show_chart(fig, counts, key="ov_timeline", name=f"statements_per_{granularity}")
+figures = data.figures
+show_chart(figures["timeline"], counts, key="ov_timeline", name=f"statements_per_{granularity}")
 left_out = [f"{placed['undated']:,} undated"] if placed["undated"] else []
 if placed["year"]:
     left_out.insert(0, f"{placed['year']:,} dated only to the year")
@@ -51,22 +43,22 @@ if left_out:
 
 left, right = st.columns(2)
 with left:
-    if top_parties.empty:
+    if "parties" not in figures:
         st.info("No party is named in these statements.")
     else:
         show_chart(
-            fg.make_ranking(top_parties, title="Parties named most often"),
+            figures["parties"],
             top_parties,
             key="ov_parties",
             name="top_parties",
         )
 with right:
     show_chart(
-        fg.make_ranking(top_topics, title="Most frequent topics", colour=fg.ACCENT_COLOUR),
+        figures["topics"],
         top_topics,
         key="ov_topics",
         name="top_topics",
     )
 
 st.subheader("Latest statements")
-show_statements(latest, key="ov_latest", limit=LATEST_N)
+show_statements(data.latest, key="ov_latest", limit=pagedata.LATEST_N)

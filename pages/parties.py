@@ -7,9 +7,9 @@ statements mention, the parties it is named together with, and its latest statem
 
 import streamlit as st
 
-from dashboard import aggregate as ag
-from dashboard import figures as fg
+from dashboard import pagedata
 from dashboard.labels import country_name, party_label, party_long_label
+from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 from dashboard.ui.safe import md
 
@@ -46,27 +46,21 @@ def party_picker(options: list[str]) -> str:
 view = start_page("Parties")
 if show_empty_state(view):
     st.stop()
-parties_long = view.long("parties")
-ranking = ag.top_values(view.df, parties_long, "party", n=None)
+ranking = cache.page_data(view, pagedata.party_ranking)
 if ranking.empty:
     st.info("None of the matching statements names a party in the gazetteer.")
     st.stop()
 party = party_picker(ranking["value"].tolist())
 
 # 2. data
-summary = ag.party_summary(view.df, parties_long, party)
-rows = view.df[ag.rows_with_value(view.df, parties_long, party)]
-# Periods and time axis of the whole selection, not of this party's statements: a party seen
-# in one month gets one bar on the selection's time line instead of a bar filling the chart,
-# and every party's chart reads on the same axis.
-granularity = ag.auto_granularity(view.df, finest="month")
-timeline = ag.count_by_period(rows, granularity)
-dates = view.df["date"].dropna()
-span = (dates.min(), dates.max()) if len(dates) else None
-topics = ag.top_values(rows, view.long("topics"), "topic", TOP_N)
-countries = ag.top_values(rows, view.long("countries"), "country", TOP_N)
-partners = ag.co_mentioned_with(view.df, parties_long, party, TOP_N)
-latest = ag.latest(rows, LATEST_N)
+profile = cache.page_data(view, pagedata.party_profile, party, TOP_N, LATEST_N)
+summary, granularity, timeline = profile.summary, profile.granularity, profile.timeline
+topics, countries, partners, latest = (
+    profile.topics,
+    profile.countries,
+    profile.partners,
+    profile.latest,
+)
 
 # 3. render
 c1, c2, c3 = st.columns(3)
@@ -75,10 +69,9 @@ c1.metric("Home country", country_name(home) if home else "unknown")
 c2.metric("Statements naming it", f"{summary['statements']:,}")
 c3.metric("Share of matching statements", f"{summary['statements'] / view.n:.0%}")
 
+figures = profile.figures
 show_chart(
-    fg.make_timeline(
-        timeline, granularity=granularity, title=f"Statements per {granularity}", span=span
-    ),
+    figures["timeline"],
     timeline,
     key="pt_timeline",
     name=f"{party}_per_{granularity}",
@@ -87,7 +80,7 @@ show_chart(
 left, right = st.columns(2)
 with left:
     show_chart(
-        fg.make_ranking(topics, title="Its topics", colour=fg.ACCENT_COLOUR),
+        figures["topics"],
         topics,
         key="pt_topics",
         name=f"{party}_topics",
@@ -97,7 +90,7 @@ with right:
         st.info("These statements mention no country outside party names.")
     else:
         show_chart(
-            fg.make_ranking(countries, title="Countries its statements mention"),
+            figures["countries"],
             countries,
             key="pt_countries",
             name=f"{party}_countries",
@@ -119,7 +112,7 @@ else:
     )
     with right:
         show_chart(
-            fg.make_co_mention_network(partners, center_id=party, center_label=party_label(party)),
+            figures["partners"],
             partners,
             key="pt_network",
             name=f"{party}_co_mentions",

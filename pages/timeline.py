@@ -7,24 +7,15 @@ over days: at finer granularities they sit in their own hatched panel. Clicking 
 statements behind it.
 """
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import aggregate as ag
-from dashboard import figures as fg
-from dashboard.errors import DatasetError
-from dashboard.events import events_between, load_events
+from dashboard import pagedata
+from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 from dashboard.ui.safe import md
 
-BREAKDOWN_NAMES = {
-    "none": "Nothing (total)",
-    "topic": "Topic",
-    "party": "Party",
-    "country": "Party home country",
-    "region": "Region",
-    "continent": "Continent",
-}
+BREAKDOWN_NAMES = pagedata.BREAKDOWN_NAMES
 MODES = {"count": "Counts", "share": "Shares"}
 EVENTS_PARAM = "events"  # ?events=0 hides the meeting markers in a shared link
 MAX_POINTS = 20
@@ -89,32 +80,22 @@ window = c5.number_input(
 show_events = events_toggle()
 
 # 2. data
-column = ag.BREAKDOWN_COLUMNS.get(breakdown, ("", None))[0]
-long = view.long(column) if breakdown in ag.LIST_BREAKDOWNS else None
-counts = ag.count_by_period(view.df, granularity, breakdown=breakdown, long=long, top_n=top_n)
-placed = ag.placement_counts(view.df, granularity)
-rolling = ag.rolling_mean(view.df, granularity, window) if window and mode == "count" else None
-events = None
-if show_events and len(counts):
-    try:
-        last = ag.period_end(counts["period"].max(), granularity)
-        events = events_between(load_events(), counts["period"].min(), last)
-    except DatasetError as err:
-        st.warning(f"Event markers are off: {md(err)}", icon=":material/event_busy:")
+data = cache.page_data(
+    view,
+    pagedata.timeline,
+    granularity,
+    breakdown,
+    int(top_n),
+    int(window),
+    mode,
+    bool(show_events),
+)
+counts, placed, rolling = data.counts, data.placed, data.rolling
+if data.events_error:
+    st.warning(f"Event markers are off: {md(data.events_error)}", icon=":material/event_busy:")
 
 # 3. render
-title = "Statements per " + granularity
-if breakdown != "none":
-    title += " by " + BREAKDOWN_NAMES[breakdown].lower()
-fig = fg.make_timeline(
-    counts,
-    granularity=granularity,
-    mode=mode,
-    rolling=rolling,
-    rolling_window=window,
-    events=events,
-    title=title,
-)
+fig = data.figure
 event = show_chart(
     fig, counts, key="tl_chart", name=f"timeline_{granularity}_{breakdown}", on_select=True
 )
@@ -145,20 +126,12 @@ st.caption(" ".join(notes))
 points = list(getattr(getattr(event, "selection", None), "points", None) or [])[:MAX_POINTS]
 picked = [p["customdata"] for p in points if p.get("customdata")]
 if picked:
-    frames = [
-        ag.rows_in_period(
-            view.df,
-            granularity,
-            period,
-            placement,
-            breakdown=breakdown,
-            group=group,
-            long=long,
-            top_n=top_n,
-        )
-        for period, group, placement, *_ in picked
-    ]
-    rows = ag.latest(pd.concat(frames)[lambda d: ~d.index.duplicated()], view.n)
+    bars = tuple(
+        (str(period), str(group), str(placement)) for period, group, placement, *_ in picked
+    )
+    rows = cache.page_data(
+        view, pagedata.timeline_selection, granularity, breakdown, int(top_n), bars
+    )
     what = "; ".join(str(c[3]) for c in picked[:3]) + (" …" if len(picked) > 3 else "")
     st.subheader(f"Statements behind the selection ({len(rows):,}): {md(what)}")
     show_statements(rows, key="tl_selected", limit=200)

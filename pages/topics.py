@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import aggregate as ag
-from dashboard import figures as fg
+from dashboard import pagedata
 from dashboard.errors import DatasetError
-from dashboard.labels import party_distinct_short, topic_label
+from dashboard.labels import topic_label
 from dashboard.topics import explain_matches, load_taxonomy
+from dashboard.ui import cache
 from dashboard.ui.page import (
     empty_statement_columns,
     show_chart,
@@ -45,36 +46,18 @@ mode = c2.radio(
 top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, value=12, key="tp_top")
 
 # 2. data
-topics_long = view.long("topics")
-shares = ag.topic_shares(view.df, topics_long)
-over_time = ag.count_by_period(view.df, granularity, breakdown="topic", long=topics_long, top_n=10)
-by_country = ag.crosstab(
-    view.df,
-    topics_long,
-    view.long("party_countries"),
-    row_kind="topic",
-    col_kind="country",
-    top_rows=top_n,
-    top_cols=top_n,
+data = cache.page_data(view, pagedata.topics, granularity, int(top_n), mode)
+figures = data.figures
+shares, over_time, by_country, by_party = (
+    data.shares,
+    data.over_time,
+    data.by_country,
+    data.by_party,
 )
-by_party = ag.crosstab(
-    view.df,
-    topics_long,
-    view.long("parties"),
-    row_kind="topic",
-    col_kind="party",
-    top_rows=top_n,
-    top_cols=top_n,
-)
-# Short column labels ("KKE", "CPC (Canada)"): the country goes only where an abbreviation is
-# shared, so the labels under the cells stay short enough to read without overlapping.
-by_party["col_label"] = by_party["col"].map(party_distinct_short).astype("str")
 
 # 3. render
 show_chart(
-    fg.make_ranking(
-        shares, value="share", title="Share of topic mentions", colour=fg.ACCENT_COLOUR
-    ),
+    figures["shares"],
     shares,
     key="tp_shares",
     name="topic_shares",
@@ -85,20 +68,20 @@ st.caption(
 )
 
 show_chart(
-    fg.make_timeline(over_time, granularity=granularity, mode=mode, title="Topics over time"),
+    figures["over_time"],
     over_time,
     key="tp_over_time",
     name=f"topics_per_{granularity}",
 )
 
 # Stacked, each full width: a heatmap squeezed into half a page has cells too small to read.
-for cross, title, key, missing in (
-    (by_country, "Topics by party home country", "country", "No party home country is known"),
-    (by_party, "Topics by party", "party", "No party is named"),
+for cross, key, missing in (
+    (by_country, "country", "No party home country is known"),
+    (by_party, "party", "No party is named"),
 ):
-    if cross["statements"].sum():
+    if f"by_{key}" in figures:
         show_chart(
-            fg.make_heatmap(cross, title=title, row_title="Topic"),
+            figures[f"by_{key}"],
             cross,
             key=f"tp_by_{key}",
             name=f"topics_by_{key}",
@@ -114,7 +97,7 @@ topic = st.selectbox(
     key="tp_topic",
 )
 if topic:
-    rows = ag.latest(view.df[ag.rows_with_value(view.df, topics_long, topic)], EXAMPLES_N)
+    rows = cache.page_data(view, pagedata.topic_examples, topic, EXAMPLES_N)
     empty = empty_statement_columns(view.dataset)
     table = statements_table(
         rows, [c for c in ("Date", "Title", "Text", "Parties") if c not in empty]

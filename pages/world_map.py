@@ -18,7 +18,13 @@ from dashboard import mapdata
 from dashboard.errors import DatasetError
 from dashboard.export import download_name
 from dashboard.ui import cache
-from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+from dashboard.ui.page import (
+    presenting,
+    show_chart,
+    show_empty_state,
+    show_statements,
+    start_page,
+)
 from dashboard.ui.safe import md
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
@@ -154,7 +160,7 @@ table_event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
 )
-if not view.present:
+if not presenting():
     st.download_button(
         "Download map data (GeoJSON)",
         data=lambda: mapdata.countries_geojson(counts),
@@ -180,4 +186,4 @@ if iso3 is not None:
     rows = mapdata.statement_rows(view, mode, iso3, year)
     verb = "by its parties" if mode == "party_countries" else "mentioning it"
     st.subheader(f"{md(names[iso3])}: {len(rows):,} statements {verb}, {when}")
-    show_statements(view.df.loc[rows], key="map_statements")
+    show_statements(view.statements(rows), key="map_statements")

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard.dataset import Dataset
-from dashboard.filters import FilterSpec, date_span, option_counts, search_terms
+from dashboard.filters import FilterSpec, date_span, option_counts
+from dashboard.search import search_terms
 
 D = dt.date
 

@@ -20,6 +20,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from dashboard import schema
+
 Granularity = Literal["day", "week", "month", "quarter", "year"]
 Breakdown = Literal["none", "topic", "party", "country", "region", "continent"]
 LabelKind = Literal["party", "country", "topic"]
@@ -88,9 +90,31 @@ def labels_for(
     return out
 
 
+# Keys spanning at most this many values (and not far more than there are keys) are counted
+# with a dense table instead of a sort: O(n) instead of O(n log n).
+DENSE_KEY_SPAN = 1 << 24
+
+
+def _dense_span(keys: np.ndarray) -> tuple[int, int] | None:
+    """(min, span) of ``keys`` when a dense table over them is cheap, else None."""
+    if len(keys) == 0:
+        return None
+    low, high = int(keys.min()), int(keys.max())
+    span = high - low + 1
+    if span <= DENSE_KEY_SPAN and span <= 8 * len(keys) + 1024:
+        return low, span
+    return None
+
+
 def unique_sorted(values: np.ndarray) -> np.ndarray:
-    """Sorted unique int64 values via one sort (numpy 2.4's hash-based ``np.unique`` is ~10x
-    slower on a few hundred thousand keys)."""
+    """Sorted unique int64 values: a dense table when their span is small, else one sort
+    (numpy 2.4's hash-based ``np.unique`` is ~10x slower on a few hundred thousand keys)."""
+    dense = _dense_span(values)
+    if dense is not None:
+        low, span = dense
+        seen = np.zeros(span, dtype=bool)
+        seen[values - low] = True
+        return np.flatnonzero(seen).astype(np.int64) + low
     values = np.sort(values)
     if len(values) == 0:
         return values
@@ -98,7 +122,14 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
 
 
 def count_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct int64 keys, how often each occurs) via one sort."""
+    """(sorted distinct int64 keys, how often each occurs): a ``bincount`` when the keys span a
+    small range, else one sort."""
+    dense = _dense_span(keys)
+    if dense is not None:
+        low, span = dense
+        tally = np.bincount(keys - low, minlength=span)
+        present = np.flatnonzero(tally)
+        return present.astype(np.int64) + low, tally[present].astype(np.int64)
     keys = np.sort(keys)
     if len(keys) == 0:
         return keys, np.zeros(0, dtype=np.int64)
@@ -114,6 +145,9 @@ def row_positions(df: pd.DataFrame, rows: np.ndarray | pd.Series) -> np.ndarray:
     table also works: its rows outside the filter map to -1 and are dropped by callers.
     """
     rows = np.asarray(rows, dtype=np.int64)
+    if isinstance(df.index, pd.RangeIndex) and df.index.start == 0 and df.index.step == 1:
+        # Every row of the dataset (an unfiltered view): positions are the row numbers.
+        return np.where(rows < len(df), rows, -1)
     index = df.index.to_numpy(dtype=np.int64)
     size = int(max(index.max(initial=-1), rows.max(initial=-1))) + 1
     lookup = np.full(size, -1, dtype=np.int64)
@@ -131,25 +165,47 @@ def _restrict(df: pd.DataFrame, long: pd.DataFrame) -> tuple[np.ndarray, pd.Cate
 
 
 def _dates_i8(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(day numbers since 1970 as int64, dated mask) of ``df['date']``."""
-    dates = df["date"].to_numpy(dtype="datetime64[ns]")
+    """(day numbers since 1970 as int64, dated mask) of ``df``'s dates.
+
+    A view's analysis frame carries them precomputed (``schema.DAY``); a plain frame's ``date``
+    column is converted here.
+    """
+    if schema.DAY in df.columns:
+        days = df[schema.DAY].to_numpy()
+        return days, days != schema.UNDATED_DAY
+    dates = df["date"].to_numpy().astype("datetime64[D]")
     dated = ~np.isnat(dates)
-    days = dates.astype("datetime64[D]").astype(np.int64)
-    return days, dated
+    return dates.astype(np.int64), dated
 
 
 def _precision_rank(df: pd.DataFrame) -> np.ndarray:
     """0 day, 1 month, 2 year, 3 undated - per row (via category codes, not strings)."""
+    if schema.PRECISION_RANK in df.columns:
+        return df[schema.PRECISION_RANK].to_numpy()
     values = df["date_precision"]
     cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
     ranks = np.array([_PRECISION_RANK.get(str(c), 3) for c in cat.categories] + [3], dtype=np.int8)
     rank = ranks[cat.codes]  # code -1 (missing) picks the trailing 3
-    rank[np.isnat(df["date"].to_numpy(dtype="datetime64[ns]"))] = 3
+    rank[~_dates_i8(df)[1]] = 3
     return rank
+
+
+# Calendar floors go through a table over the days the data spans when it is at most this long
+# (numpy's month and year conversions cost ~50 ms per million values; a gather costs ~3 ms).
+FLOOR_TABLE_DAYS = 1 << 20
 
 
 def floor_days(days: np.ndarray, unit: str) -> np.ndarray:
     """Start of the ``unit`` period (day/week/month/quarter/year) holding each day number."""
+    if unit in ("month", "quarter", "year") and len(days) > 4096:
+        low, high = int(days.min()), int(days.max())
+        if high - low < FLOOR_TABLE_DAYS:
+            table = _floor_calendar(np.arange(low, high + 1, dtype=np.int64), unit)
+            return table[days - low]
+    return _floor_calendar(days, unit)
+
+
+def _floor_calendar(days: np.ndarray, unit: str) -> np.ndarray:
     d = days.astype("datetime64[D]")
     if unit == "day":
         return d
@@ -167,33 +223,65 @@ def floor_days(days: np.ndarray, unit: str) -> np.ndarray:
     raise ValueError(f"unknown granularity {unit!r}; choose one of {', '.join(GRANULARITIES)}")
 
 
+def _placement(df: pd.DataFrame, granularity: Granularity) -> np.ndarray:
+    """Placement code per row: 0 exact, 1 at its month, 2 at its year, -1 undated."""
+    if granularity not in _NEEDED_RANK:
+        raise ValueError(
+            f"unknown granularity {granularity!r}; choose one of {', '.join(GRANULARITIES)}"
+        )
+    rank = _precision_rank(df)
+    placement = np.where(rank <= _NEEDED_RANK[granularity], 0, rank).astype(np.int8)
+    placement[rank == 3] = -1
+    return placement
+
+
+def _place_days(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: (period start as int64 day number, placement code); undated rows get
+    ``schema.UNDATED_DAY`` and code -1."""
+    placement = _placement(df, granularity)
+    days, dated = _dates_i8(df)
+    everything_dated = bool(dated.all())
+    d = days if everything_dated else days[dated]
+    pl = placement if everything_dated else placement[dated]
+    if len(d) == 0:
+        return np.full(len(days), schema.UNDATED_DAY, dtype=np.int64), placement
+    low, high = int(d.min()), int(d.max())
+    if high - low < FLOOR_TABLE_DAYS:
+        # One small calendar table per unit over the days present, then gathers.
+        calendar = np.arange(low, high + 1, dtype=np.int64)
+        at = d - low
+        out = _floor_calendar(calendar, granularity).astype(np.int64)[at]
+        for code, unit in ((1, "month"), (2, "year")):
+            coarse = pl == code
+            if unit != granularity and coarse.any():
+                coarser = _floor_calendar(calendar, unit).astype(np.int64)[at]
+                out = np.where(coarse, coarser, out)
+    else:
+        out = np.empty(len(d), dtype=np.int64)
+        for code, unit in ((0, granularity), (1, "month"), (2, "year")):
+            rows = pl == code
+            if rows.any():
+                out[rows] = _floor_calendar(d[rows], unit).astype(np.int64)
+    if everything_dated:
+        return out, placement
+    period = np.full(len(days), schema.UNDATED_DAY, dtype=np.int64)
+    period[dated] = out
+    return period, placement
+
+
 def place_in_periods(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray, np.ndarray]:
     """Per row: (period start as datetime64[ns], placement code: 0 exact, 1 month, 2 year, -1).
 
     A row whose date precision is coarser than the granularity needs is placed at the start of
     its own month (code 1) or year (code 2) instead of being spread over finer periods.
     """
-    if granularity not in _NEEDED_RANK:
-        raise ValueError(
-            f"unknown granularity {granularity!r}; choose one of {', '.join(GRANULARITIES)}"
-        )
-    days, _ = _dates_i8(df)
-    rank = _precision_rank(df)
-    needed = _NEEDED_RANK[granularity]
-    period = floor_days(days, granularity)
-    placement = np.where(rank <= needed, 0, rank).astype(np.int8)
-    for code, unit in ((1, "month"), (2, "year")):
-        coarse = np.flatnonzero(placement == code)
-        if len(coarse):
-            period[coarse] = floor_days(days[coarse], unit)
-    placement[rank == 3] = -1
-    return period.astype("datetime64[ns]"), placement
+    period, placement = _place_days(df, granularity)
+    return period.astype("datetime64[D]").astype("datetime64[ns]"), placement
 
 
 def placement_counts(df: pd.DataFrame, granularity: Granularity) -> dict[str, int]:
     """Statements per placement at ``granularity``: ``{"exact", "month", "year", "undated"}``."""
-    _, placement = place_in_periods(df, granularity)
-    counts = np.bincount(placement + 1, minlength=4)
+    counts = np.bincount(_placement(df, granularity) + 1, minlength=4)
     return {
         "undated": int(counts[0]),
         EXACT: int(counts[1]),
@@ -295,14 +383,21 @@ def count_by_period(
     shares sum to 1 per bar). A statement with several topics (or parties) counts once in each of
     its groups. Undated statements are left out (see ``placement_counts``).
     """
-    period, placement = place_in_periods(df, granularity)
-    groups = _groups(df, breakdown, long, top_n)
-    day = period[groups.pos].astype("datetime64[D]").astype(np.int64)
-    pl = placement[groups.pos].astype(np.int64)
-    dated = pl >= 0
+    period, placement = _place_days(df, granularity)
+    if breakdown == "none":  # one group holding every row: no gather needed
+        groups = _Groups(np.empty(0, np.int64), np.empty(0, np.int64), [ALL_GROUP], None)
+    else:
+        groups = _groups(df, breakdown, long, top_n)
     n_groups = len(groups.ids)
-    # One int64 key per (period, placement, group), counted with a single sort.
-    key = (day[dated] * len(PLACEMENTS) + pl[dated]) * n_groups + groups.code[dated]
+    if breakdown == "none":
+        dated = placement >= 0
+        key = period[dated] * len(PLACEMENTS) + placement[dated]
+    else:
+        day = period[groups.pos]
+        pl = placement[groups.pos].astype(np.int64)
+        dated = pl >= 0
+        # One int64 key per (period, placement, group), counted in one pass.
+        key = (day[dated] * len(PLACEMENTS) + pl[dated]) * n_groups + groups.code[dated]
     keys, counts = count_keys(key)
     group_code = keys % n_groups
     rest = keys // n_groups
@@ -334,8 +429,9 @@ def auto_granularity(df: pd.DataFrame, finest: Granularity = "day") -> Granulari
     Up to ~4 months: days; up to 5 years: months; up to 25 years: quarters; beyond: years -
     never finer than ``finest``.
     """
-    dates = df["date"].dropna()
-    days = (dates.max() - dates.min()).days if len(dates) else 0
+    day_numbers, dated = _dates_i8(df)
+    day_numbers = day_numbers[dated]
+    days = int(day_numbers.max() - day_numbers.min()) if len(day_numbers) else 0
     if days <= 120:
         choice = "day"
     elif days <= 5 * 366:
@@ -374,11 +470,12 @@ def rolling_mean(df: pd.DataFrame, granularity: Granularity, window: int) -> pd.
     """
     if window < 1:
         raise ValueError(f"the rolling window must be at least 1 period, got {window}")
-    period, placement = place_in_periods(df, granularity)
+    period, placement = _place_days(df, granularity)
     exact = period[placement == 0]
     if len(exact) == 0:
         return pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns]"), "mean": []})
-    counts = pd.Series(exact).value_counts().sort_index()
+    keys, tally = count_keys(exact)
+    counts = pd.Series(tally, index=pd.DatetimeIndex(keys.astype("datetime64[D]")).as_unit("ns"))
     full = period_range(counts.index.min(), counts.index.max(), granularity)
     series = counts.reindex(full, fill_value=0).astype(float)
     mean = series.rolling(window, min_periods=window).mean()
@@ -439,7 +536,7 @@ def headline(
     first = last = None
     first_p = last_p = "none"
     if dated.any():
-        values = dates.to_numpy(dtype="datetime64[ns]")
+        values = dates.to_numpy()
         i_first = int(np.flatnonzero(dated)[np.argmin(values[dated])])
         i_last = int(np.flatnonzero(dated)[np.argmax(values[dated])])
         first, last = pd.Timestamp(values[i_first]), pd.Timestamp(values[i_last])
@@ -640,7 +737,9 @@ def latest(df: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     month-precision one of the same month start (it is known to be at least as late)."""
     if len(df) == 0 or n <= 0:
         return df.iloc[:0]
-    dates = df["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    # Full timestamps (a statement at 18:00 is later than one at 09:00 the same day), in the
+    # column's own unit: NaT is the smallest int64 in every unit.
+    dates = df["date"].to_numpy().view(np.int64)
     # NaT is the smallest int64; lift it one step so negating cannot overflow and undated rows
     # sort last in the descending order.
     dates = np.maximum(dates, np.iinfo(np.int64).min + 1)

@@ -245,6 +245,28 @@ def cmd_parties(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write N synthetic raw statements (marked ``source=synthetic``) for benchmarks."""
+    from dashboard.export import to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
+    from dashboard.generate import generate_statements
+
+    out = Path(args.output)
+    writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
+    if out.suffix.lower() not in writers:
+        raise DatasetError(
+            f"cannot write '{out.suffix or out.name}' files",
+            where=str(out),
+            hint=f"Name the output with one of {', '.join(OUTPUT_FORMATS)}",
+        )
+    if args.n < 0:
+        raise DatasetError(f"--n must be 0 or more, not {args.n}", where="--n")
+    df = generate_statements(args.n, seed=args.seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(writers[out.suffix.lower()](df))
+    print(f"wrote {len(df):,} synthetic statements to {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dashboard",
@@ -277,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compact", help="merge the store's batch files into one")
     p.add_argument("--store", help=store_help)
 
+    p = sub.add_parser("generate", help="write synthetic statements for benchmarks")
+    p.add_argument("--n", type=int, default=100_000, help="how many statements")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same rows)")
+    p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv or .parquet")
+
     p = sub.add_parser("parties", help="list or search the party gazetteer")
     p.add_argument("query", nargs="?", help="name, abbreviation, id or country")
     return parser
@@ -292,7 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_enrich(args)
         if args.command == "serve":
             return cmd_serve(args, extra)
-        commands = {"ingest": cmd_ingest, "stats": cmd_stats, "compact": cmd_compact}
+        commands = {
+            "ingest": cmd_ingest,
+            "stats": cmd_stats,
+            "compact": cmd_compact,
+            "generate": cmd_generate,
+        }
         return commands.get(args.command, cmd_parties)(args)
     except DatasetError as err:
         print(f"dashboard {args.command}: {err}", file=sys.stderr)

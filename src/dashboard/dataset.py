@@ -1,15 +1,21 @@
-"""``Dataset``: the enriched frame plus its list columns exploded once, shared by every viewer.
+"""``Dataset``: the enriched frame, its list columns exploded once and its per-row arrays.
 
-Built once per loaded file (the UI caches it with ``st.cache_resource``) and never mutated: all
-filters and aggregations read ``df`` and the ``long`` tables and return new objects.
+Built once per loaded file (the UI caches it with ``st.cache_resource``) and shared by every
+viewer; never mutated. The frame holds no per-row Python objects (``schema.conform``): text as
+Arrow strings, list columns as Arrow ``list<string>``. Filters and aggregations read the
+``long`` tables (one ``row``/``value`` pair per list entry, the value a categorical) and the
+date arrays in ``dates`` (day numbers, precision codes, and the rows in date order for
+``searchsorted``), so selecting rows is array arithmetic and counting is ``bincount``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -18,56 +24,188 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import schema
 from dashboard.errors import DatasetError
 from dashboard.report import LoadReport
 
-LIST_COLUMNS: tuple[str, ...] = ("parties", "party_countries", "countries", "topics", "unresolved")
+LIST_COLUMNS = schema.LIST_COLUMNS
+ENRICHED_MARKERS = schema.ENRICHED_MARKERS
+# Undated rows sort after every date in ``DateArrays.order``.
+_UNDATED_DAY = np.iinfo(np.int64).max
+_VERSIONS = itertools.count(1)
 
 
 def explode_list_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
     """Explode one list column into a ``row`` (int32 position) / ``value`` (category) frame.
 
-    The lists go through Arrow (one C-level conversion) rather than a Python loop over rows.
+    Straight from the Arrow list array: parent indices and a dictionary encoding, no Python
+    loop over rows.
     """
-    lists = pa.array(df[column].to_numpy(dtype=object), type=pa.list_(pa.string()))
-    lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
-    rows = np.repeat(np.arange(len(lists), dtype=np.int32), lengths)
+    lists = schema.list_array(df[column])
+    rows = pc.list_parent_indices(lists).to_numpy().astype(np.int32)
     values = pc.list_flatten(lists).dictionary_encode()
     return pd.DataFrame({"row": rows, "value": values.to_pandas()})
 
 
+def _precision_rank(df: pd.DataFrame) -> np.ndarray:
+    """0 day, 1 month, 2 year, 3 undated per row, from the precision column's category codes."""
+    if schema.DATE_PRECISION not in df.columns:
+        return np.where(df[schema.DATE].isna().to_numpy(), 3, 0).astype(np.int8)
+    values = df[schema.DATE_PRECISION]
+    cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
+    rank_of = np.array(
+        [schema.PRECISIONS.index(c) if c in schema.PRECISIONS else 0 for c in cat.categories] + [3],
+        dtype=np.int8,
+    )
+    return rank_of[cat.codes]  # code -1 (missing) picks the trailing 3
+
+
+@dataclass(frozen=True)
+class DateArrays:
+    """Per-row date facts, computed once per dataset.
+
+    ``start``/``end``: the first and last day (``datetime64[D]``) a statement can refer to (a
+    month-precision statement spans its month), NaT when undated; ``rank``: 0 day, 1 month,
+    2 year, 3 undated; ``order``: row positions sorted by ``start`` (undated last) and
+    ``sorted_start`` the matching day numbers, so a date range is two ``searchsorted`` calls.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    rank: np.ndarray
+    order: np.ndarray
+    sorted_start: np.ndarray
+    longest_span: int  # days covered by the longest-spanning statement (a year: 365)
+
+    @classmethod
+    def build(cls, df: pd.DataFrame) -> DateArrays:
+        n = len(df)
+        if schema.DATE not in df.columns:
+            nat = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            rank = np.full(n, 3, dtype=np.int8)
+        else:
+            nat = None
+            rank = _precision_rank(df)
+        if nat is not None:
+            start = end = nat
+        else:
+            start = df[schema.DATE].to_numpy().astype("datetime64[D]")
+            undated = np.isnat(start) | (rank == 3)
+            rank[undated] = 3
+            start = start.copy()
+            start[undated] = np.datetime64("NaT")
+            month_end = (start.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+            year_end = (start.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+            end = np.where(rank == 1, month_end, start)
+            end = np.where(rank == 2, year_end, end)
+        days = start.astype(np.int64)
+        days = np.where(np.isnat(start), _UNDATED_DAY, days)
+        order = np.argsort(days, kind="stable")
+        span = (end - start).astype(np.int64)
+        dated = ~np.isnat(start)
+        for arr in (start, end, rank, order):
+            arr.flags.writeable = False
+        return cls(
+            start=start,
+            end=end,
+            rank=rank,
+            order=order,
+            sorted_start=days[order],
+            longest_span=int(span[dated].max()) if dated.any() else 0,
+        )
+
+    def rows_overlapping(
+        self, first: np.datetime64 | None, last: np.datetime64 | None
+    ) -> np.ndarray:
+        """Boolean mask: dated statements whose span overlaps ``[first, last]`` (days)."""
+        n = len(self.start)
+        lo = 0
+        hi = int(np.searchsorted(self.sorted_start, _UNDATED_DAY, side="left"))
+        if last is not None:
+            hi = int(np.searchsorted(self.sorted_start, np.int64(last.astype(np.int64)), "right"))
+        if first is not None:
+            # A statement starting up to ``longest_span`` days earlier may still reach ``first``.
+            earliest = np.int64(first.astype(np.int64)) - self.longest_span
+            lo = int(np.searchsorted(self.sorted_start, earliest, side="left"))
+        mask = np.zeros(n, dtype=bool)
+        rows = self.order[lo:hi]
+        if first is not None:
+            rows = rows[self.end[rows] >= first]
+        mask[rows] = True
+        return mask
+
+
+def _analysis_frame(df: pd.DataFrame, dates: DateArrays) -> pd.DataFrame:
+    """The columns every filter and aggregation reads, plus ``schema.DERIVED_COLUMNS``."""
+    columns = [c for c in schema.ANALYSIS_COLUMNS if c in df.columns]
+    out = df[columns].copy(deep=False)
+    dated = ~np.isnat(dates.start)
+    out[schema.DAY] = dates.start.view(np.int64)  # NaT is int64's minimum: UNDATED_DAY
+    out[schema.PRECISION_RANK] = dates.rank
+    years = dates.start.astype("datetime64[Y]").astype(np.int64) + 1970
+    out[schema.YEAR] = np.where(dated, years, 0).astype(np.int32)
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """An enriched statements frame (index ``0..n-1``) and its exploded list columns."""
+    """An enriched statements frame (index ``0..n-1``), its exploded list columns and arrays.
+
+    ``version`` is unique per built dataset in this process: caches key on it.
+    """
 
     df: pd.DataFrame
     long: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     report: LoadReport | None = None
     source: str = ""
+    version: int = field(default_factory=lambda: next(_VERSIONS))
+    dates: DateArrays | None = None
+    analysis: pd.DataFrame | None = None
 
     @classmethod
     def from_enriched(
         cls, df: pd.DataFrame, report: LoadReport | None = None, source: str = ""
     ) -> Dataset:
-        """Wrap an ``enrich`` result: reset the index and explode each list column once."""
-        df = df.reset_index(drop=True)
+        """Wrap an ``enrich`` result: conform its dtypes, explode each list column once."""
+        df = schema.conform(df)
         long = {col: explode_list_column(df, col) for col in LIST_COLUMNS if col in df.columns}
         return cls(df=df, long=long, report=report, source=source)
+
+    def __post_init__(self) -> None:
+        # A Dataset built directly (not through from_enriched) still gets its arrays.
+        if self.dates is None:
+            object.__setattr__(self, "dates", DateArrays.build(self.df))
+        if self.analysis is None:
+            object.__setattr__(self, "analysis", _analysis_frame(self.df, self.dates))
 
     def __len__(self) -> int:
         return len(self.df)
 
+    @cached_property
+    def everything(self) -> tuple[np.ndarray, np.ndarray]:
+        """(all-True mask, every position): the unfiltered selection, built once, read-only."""
+        mask = np.ones(len(self.df), dtype=bool)
+        rows = np.arange(len(self.df), dtype=np.int64)
+        mask.flags.writeable = False
+        rows.flags.writeable = False
+        return mask, rows
+
     def rows_with_any(self, column: str, values: Iterable[str]) -> np.ndarray:
         """Boolean mask over ``df``: rows whose list ``column`` holds any of ``values``."""
         long = self.long[column]
-        hit = long["value"].isin(list(values)).to_numpy()
+        cat = long["value"].array
+        wanted = cat.categories.get_indexer(list(values))
+        hit_code = np.zeros(len(cat.categories) + 1, dtype=bool)
+        hit_code[wanted[wanted >= 0]] = True
+        hit = hit_code[cat.codes]  # code -1 (never written) picks the trailing False
         mask = np.zeros(len(self.df), dtype=bool)
         mask[long["row"].to_numpy()[hit]] = True
         return mask
 
-
-ENRICHED_MARKERS: frozenset[str] = frozenset({"parties", "party_countries", "countries", "topics"})
-CATEGORY_COLUMNS: tuple[str, ...] = ("region", "continent", "source_party", "source_country")
+    def rows(self, positions: np.ndarray | pd.Index | Iterable[int]) -> pd.DataFrame:
+        """Full statements (every column) at ``positions``, index = those positions."""
+        positions = np.asarray(positions, dtype=np.int64)
+        return self.df.take(positions)
 
 
 def _enriched_columns(path: Path) -> set[str]:
@@ -88,14 +226,33 @@ def _enriched_columns(path: Path) -> set[str]:
     return set()
 
 
+def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a frame without Python objects: list columns stay Arrow lists."""
+    # One chunk per column: a take (a page showing ten statements) from a chunked column makes
+    # Arrow concatenate all its chunks first - hundreds of MB per call at a million statements.
+    table = table.combine_chunks()
+    lists = {name: table.column(name) for name in LIST_COLUMNS if name in table.column_names}
+    rest = table.drop_columns(list(lists))
+    df = rest.to_pandas()
+    for name, values in lists.items():
+        df[name] = schema.list_series(values, df.index)
+    return df
+
+
 def read_enriched(path: Path) -> pd.DataFrame:
-    """Read a file written by ``dashboard enrich`` (.parquet or .jsonl) without re-enriching."""
+    """Read a file written by ``dashboard enrich`` (.parquet or .jsonl) without re-enriching.
+
+    Parquet goes straight from Arrow into the frame's dtypes (``schema.conform``); list columns
+    are never turned into Python lists.
+    """
     try:
         if path.suffix.lower() == ".parquet":
-            df = pd.read_parquet(path)
+            import pyarrow.parquet as pq
+
+            df = _arrow_to_frame(pq.read_table(path))
         else:
             df = pd.read_json(path, lines=True, dtype=False)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, pa.ArrowException) as err:
         raise DatasetError(
             f"could not read the enriched file ({err})",
             where=str(path),
@@ -113,26 +270,14 @@ def normalise_enriched(df: pd.DataFrame, where: str) -> pd.DataFrame:
             where=where,
             hint="Re-create it with `dashboard enrich INPUT -o OUTPUT`",
         )
-    df = df.copy()
-    for col in LIST_COLUMNS:
-        if col not in df.columns:
-            df[col] = [[] for _ in range(len(df))]
-        else:
-            # Parquet gives numpy arrays, JSON gives lists; None stands for an empty list.
-            df[col] = [[] if v is None else [str(x) for x in v] for v in df[col]]
-    for col in ("title", "text", "url"):
-        df[col] = df[col].fillna("").astype(str) if col in df.columns else ""
-    df["id"] = df["id"].astype(str)
-    df["date"] = pd.to_datetime(df.get("date"), errors="coerce")
-    if "date_precision" not in df.columns:
-        df["date_precision"] = np.where(df["date"].isna(), "none", "day")
-    df["date_precision"] = pd.Categorical(
-        df["date_precision"].fillna("none").astype(str), categories=["day", "month", "year", "none"]
-    )
-    for col in CATEGORY_COLUMNS:
-        if col in df.columns:
-            df[col] = df[col].fillna("").astype(str).astype("category")
-    return df
+    try:
+        return schema.conform(df)
+    except (pa.ArrowException, TypeError, ValueError) as err:
+        raise DatasetError(
+            f"the enriched file's list columns are not lists of names ({err})",
+            where=where,
+            hint="Re-create it with `dashboard enrich INPUT -o OUTPUT`",
+        ) from err
 
 
 def load_dataset(

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from dashboard import schema
 from dashboard.filters import FilterSpec
 
 LIST_SEPARATOR = "; "
@@ -35,7 +36,12 @@ _DATE_FORMATS = {"day": "%Y-%m-%d"}
 
 
 def is_list_column(series: pd.Series) -> bool:
-    """True when the column holds lists (or tuples/arrays), judged by its first non-null value."""
+    """True when the column holds lists: an Arrow list column, or Python lists (or tuples/arrays)
+    judged by the first non-null value."""
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return pa.types.is_list(series.dtype.pyarrow_dtype) or pa.types.is_large_list(
+            series.dtype.pyarrow_dtype
+        )
     if series.dtype != object:
         return False
     for value in series.head(100):
@@ -47,6 +53,8 @@ def is_list_column(series: pd.Series) -> bool:
 
 def _list_array(series: pd.Series) -> pa.Array:
     list_type = pa.list_(pa.large_string())
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return schema.list_array(series).cast(list_type)
     values = series.tolist()
     try:
         # Enriched lists already hold strings: let pyarrow convert them in C.
@@ -101,13 +109,17 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def _plain_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Categoricals as strings, the rest as it is (JSON and Parquet writers take lists)."""
+def _plain_frame(df: pd.DataFrame, python_lists: bool = False) -> pd.DataFrame:
+    """Categoricals as strings, the rest as it is; Arrow list columns as Python lists when
+    ``python_lists`` (pandas' JSON writer needs them; Parquet takes Arrow lists as they are)."""
     out = {}
     for column in df.columns:
         series = df[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
             series = series.astype("str")
+        elif python_lists and is_list_column(series) and isinstance(series.dtype, pd.ArrowDtype):
+            values = schema.list_array(series).to_pylist()
+            series = pd.Series(values, index=series.index, dtype=object)
         out[column] = series
     return pd.DataFrame(out, index=df.index)
 
@@ -120,7 +132,7 @@ def to_jsonl_bytes(df: pd.DataFrame) -> bytes:
     """
     if df.empty:
         return b""
-    plain = _plain_frame(df)
+    plain = _plain_frame(df, python_lists=True)
     for column in plain.columns:
         if pd.api.types.is_datetime64_any_dtype(plain[column]):
             plain[column] = plain[column].dt.strftime("%Y-%m-%d")
@@ -132,8 +144,14 @@ def to_jsonl_bytes(df: pd.DataFrame) -> bytes:
 
 def to_parquet_bytes(df: pd.DataFrame) -> bytes:
     """Parquet with list columns as ``list<string>`` and dates as timestamps (no index)."""
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(_plain_frame(df), preserve_index=False)
+    # Without pandas' metadata: it would name the in-memory Arrow dtypes, which readers other
+    # than this version of pandas (and pandas itself, for list columns) cannot rebuild.
+    table = table.replace_schema_metadata(None)
     sink = io.BytesIO()
-    _plain_frame(df).to_parquet(sink, index=False, engine="pyarrow")
+    pq.write_table(table, sink)
     return sink.getvalue()
 
 

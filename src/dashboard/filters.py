@@ -6,9 +6,11 @@ party, topic and free-text search - and its three faces: a boolean mask over a `
 sentence for people ("31 of 1,024 statements · Oct 2015 · parties: KKE, TKP") plus a slug for
 file names, and URL query parameters (``to_query`` / ``from_query``, where unknown or malformed
 values are dropped with a notice instead of an error). Values inside one filter are OR'ed
-(party KKE or TKP), filters are AND'ed. Everything is vectorised: list filters use the
-dataset's exploded ``long`` tables, search uses pyarrow string kernels over a normalised
-title+text column built once per dataset.
+(party KKE or TKP), filters are AND'ed. Everything is vectorised: dates are two
+``searchsorted`` calls on the dataset's date order, list filters a lookup on the category codes
+of its exploded ``long`` tables, and search goes through a ``search.SearchIndex`` built once per
+dataset. Masks of a spec are remembered per dataset, so a second viewer of the same link pays
+nothing.
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard.dataset import Dataset
 from dashboard.labels import country_name, party_distinct_short, topic_label
+from dashboard.search import SearchIndex
 
 # URL parameter names; short because they end up in shared links.
 Q_FROM, Q_TO = "from", "to"
@@ -81,43 +83,16 @@ def _derived(ds: Dataset) -> dict[str, Any]:
 # Dates
 
 
-def _date_bounds(ds: Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (``datetime64[D]``) each statement can refer to; NaT when undated."""
-    cache = _derived(ds)
-    if "date_bounds" not in cache:
-        df = ds.df
-        if "date" not in df.columns:
-            nat = np.full(len(df), np.datetime64("NaT"), dtype="datetime64[D]")
-            cache["date_bounds"] = (nat, nat)
-        else:
-            start = df["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-            if "date_precision" in df.columns:
-                # Comparing the categorical (not its strings) keeps this one pass per value.
-                precision = df["date_precision"]
-                is_month = (precision == "month").to_numpy(dtype=bool, na_value=False)
-                is_year = (precision == "year").to_numpy(dtype=bool, na_value=False)
-                is_none = (precision == "none").to_numpy(dtype=bool, na_value=False)
-            else:
-                is_month = is_year = is_none = np.zeros(len(df), dtype=bool)
-            month_end = (start.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
-            year_end = (start.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
-            end = np.where(is_month, month_end, start)
-            end = np.where(is_year, year_end, end)
-            start = start.copy()
-            undated = is_none | np.isnat(start)
-            start[undated] = np.datetime64("NaT")
-            end[undated] = np.datetime64("NaT")
-            cache["date_bounds"] = (start, end)
-    return cache["date_bounds"]
-
-
 def date_span(ds: Dataset) -> tuple[dt.date | None, dt.date | None]:
     """The first and last day any dated statement can refer to (``None`` when none is dated)."""
-    start, end = _date_bounds(ds)
-    dated = ~np.isnat(start)
+    dates = ds.dates
+    if dates is None or len(dates.start) == 0:
+        return None, None
+    dated = ~np.isnat(dates.start)
     if not dated.any():
         return None, None
-    return start[dated].min().astype(dt.date), end[dated].max().astype(dt.date)
+    first = dates.start[dates.order[0]]
+    return first.astype(dt.date), dates.end[dated].max().astype(dt.date)
 
 
 def _parse_date(value: str, *, end: bool) -> dt.date | None:
@@ -189,81 +164,32 @@ def _slug_dates(start: dt.date | None, end: dt.date | None) -> str:
 # Search
 
 
-def _normalise_text(values: pa.Array) -> pa.Array:
-    """Lower case, accents and curly apostrophes folded, runs of whitespace made one space.
-
-    Applied identically to the statements and to the query, so "Jeronimo" finds "Jerónimo" and
-    "izmir" finds "İzmir". The Unicode steps only run on the non-ASCII rows, which keeps the
-    one-off cost for a million mostly-English statements near a second.
-    """
-    values = values.cast(pa.large_string())
-    non_ascii = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
-    lowered = pc.ascii_lower(values)
-    if pc.any(non_ascii).as_py():
-        sub = pc.filter(values, non_ascii)
-        sub = pc.utf8_normalize(sub, form="NFD")
-        sub = pc.replace_substring_regex(sub, r"\p{Mn}+", "")
-        sub = pc.replace_substring_regex(sub, r"[\x{2018}\x{2019}\x{02BC}\x{0060}]", "'")
-        sub = pc.utf8_lower(sub)
-        lowered = pc.replace_with_mask(lowered, non_ascii, sub)
-    lowered = pc.replace_substring_regex(lowered, r"[^\S ]", " ")
-    return pc.replace_substring_regex(lowered, r"  +", " ")
-
-
-def _search_text(ds: Dataset) -> pa.Array:
+def search_index(ds: Dataset) -> SearchIndex:
+    """The dataset's ``SearchIndex``, built on first use and kept with the dataset."""
     cache = _derived(ds)
-    if "search_text" not in cache:
-        df = ds.df
-        parts = [
-            pa.Array.from_pandas(df[c].astype("str").fillna("")).cast(pa.large_string())
-            for c in ("title", "text")
-            if c in df.columns
-        ]
-        if not parts:
-            joined = pa.array([""] * len(df), type=pa.large_string())
-        elif len(parts) == 1:
-            joined = parts[0]
-        else:
-            joined = pc.binary_join_element_wise(*parts, pa.scalar("\n", pa.large_string()))
-        cache["search_text"] = _normalise_text(joined)
-    return cache["search_text"]
-
-
-_TERM = re.compile(r'"([^"]*)"?|(\S+)')
-
-
-def search_terms(query: str) -> list[str]:
-    """Words and "quoted phrases" of a search box, normalised like the statements are."""
-    raw = []
-    for phrase, word in _TERM.findall(query.replace("“", '"').replace("”", '"')):
-        term = (phrase or word).strip()
-        if term:
-            raw.append(term)
-    if not raw:
-        return []
-    normalised = _normalise_text(pa.array(raw, type=pa.large_string())).to_pylist()
-    return [t.strip() for t in normalised if t and t.strip()]
-
-
-def _term_pattern(term: str) -> str:
-    """RE2 pattern: ``term`` starting at a word start, so "war" finds "wars" but not "towards"."""
-    escaped = "".join(c if c.isalnum() else f"\\x{{{ord(c):x}}}" for c in term)
-    if term[0].isalnum():
-        return r"(?:^|[^\p{L}\p{N}])" + escaped
-    return escaped
-
-
-def _search_mask(ds: Dataset, query: str) -> np.ndarray:
-    text = _search_text(ds)
-    mask = np.ones(len(ds.df), dtype=bool)
-    for term in search_terms(query):
-        hit = pc.match_substring_regex(text, _term_pattern(term))
-        mask &= pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
-    return mask
+    with _DERIVED_LOCK:
+        lock = cache.setdefault("search_lock", threading.Lock())
+    with lock:  # one build per dataset even when several viewers search at once
+        if "search_index" not in cache:
+            df = ds.df
+            empty = pa.array([""] * len(df), type=pa.large_string())
+            title = pa.array(df["title"].array) if "title" in df.columns else empty
+            text = pa.array(df["text"].array) if "text" in df.columns else empty
+            cache["search_index"] = SearchIndex(title, text)
+    return cache["search_index"]
 
 
 # ---------------------------------------------------------------------------------------------
 # Options
+
+
+def _category_mask(values: pd.Series, wanted: Sequence[str]) -> np.ndarray:
+    """Rows of a one-value column (categorical or not) whose value is one of ``wanted``."""
+    cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
+    codes = cat.categories.astype("str").get_indexer(list(wanted))
+    hit = np.zeros(len(cat.categories) + 1, dtype=bool)
+    hit[codes[codes >= 0]] = True
+    return hit[cat.codes]
 
 
 def option_counts(ds: Dataset, column: str) -> pd.Series:
@@ -384,14 +310,11 @@ class FilterSpec:
         """Boolean array over ``ds.df``: True for the statements this spec selects."""
         n = len(ds.df)
         mask = np.ones(n, dtype=bool)
-        if self.date_from is not None or self.date_to is not None:
-            start, end = _date_bounds(ds)
+        if (self.date_from is not None or self.date_to is not None) and ds.dates is not None:
             # Undated statements cannot be placed in any range, so a date filter drops them.
-            mask &= ~np.isnat(start)
-            if self.date_to is not None:
-                mask &= start <= np.datetime64(self.date_to, "D")
-            if self.date_from is not None:
-                mask &= end >= np.datetime64(self.date_from, "D")
+            first = None if self.date_from is None else np.datetime64(self.date_from, "D")
+            last = None if self.date_to is None else np.datetime64(self.date_to, "D")
+            mask &= ds.dates.rows_overlapping(first, last)
         for name, (_, column, _, _) in _LIST_FILTERS.items():
             values = getattr(self, name)
             if not values:
@@ -399,11 +322,11 @@ class FilterSpec:
             if column in ds.long:
                 mask &= ds.rows_with_any(column, values)
             elif column in ds.df.columns:
-                mask &= ds.df[column].astype("str").isin(list(values)).to_numpy()
+                mask &= _category_mask(ds.df[column], values)
             else:
                 mask &= False
         if self.search and mask.any():
-            mask &= _search_mask(ds, self.search)
+            mask = search_index(ds).mask(self.search, within=mask)
         return mask
 
     def apply(self, ds: Dataset) -> pd.DataFrame:

@@ -20,40 +20,13 @@ from typing import Literal
 
 import pandas as pd
 
+from dashboard import schema
 from dashboard.paths import data_dir
 
 LabelKind = Literal["party", "country", "topic"]
 
-# Column (and aggregate) names -> axis/legend titles, for plotly's ``labels=`` and table headers.
-DISPLAY_LABELS: dict[str, str] = {
-    "id": "Id",
-    "title": "Title",
-    "text": "Text",
-    "date": "Date",
-    "date_precision": "Date precision",
-    "url": "Link",
-    "parties": "Parties",
-    "party_countries": "Party home countries",
-    "countries": "Countries mentioned",
-    "topics": "Topics",
-    "unresolved": "Unresolved short names",
-    "region": "Region",
-    "continent": "Continent",
-    "party": "Party",
-    "party_id": "Party",
-    "country": "Country",
-    "iso3": "Country",
-    "topic": "Topic",
-    "n": "Statements",
-    "count": "Statements",
-    "statements": "Statements",
-    "share": "Share of statements",
-    "period": "Period",
-    "month": "Month",
-    "year": "Year",
-    "week": "Week",
-    "value": "Value",
-}
+# Column (and aggregate) names -> axis/legend titles, defined with the frame in ``schema``.
+DISPLAY_LABELS = schema.DISPLAY_LABELS
 
 
 @dataclass(frozen=True)

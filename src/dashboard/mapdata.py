@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 
+from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.labels import DISPLAY_LABELS, country_name, party_country, party_short, topic_label
@@ -205,18 +206,28 @@ def _coded(long: pd.DataFrame, name: str) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, values.cat.categories.astype("str").to_numpy(dtype=object)
 
 
+def _years(df: pd.DataFrame) -> np.ndarray:
+    """Year per row of ``df`` as float (NaN when undated); precomputed in a view's frame."""
+    if schema.YEAR in df.columns:
+        years = df[schema.YEAR].to_numpy()
+        return np.where(years > 0, years, np.nan)
+    return df["date"].dt.year.to_numpy(dtype=float, na_value=np.nan)
+
+
 def _year_by_row(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
     """Year of each statement position in ``rows`` (NaN when undated or not in ``df``)."""
     size = int(max(df.index.max() if len(df) else -1, rows.max() if len(rows) else -1)) + 1
     years = np.full(size, np.nan)
-    years[df.index.to_numpy()] = df["date"].dt.year.to_numpy(dtype=float, na_value=np.nan)
+    years[df.index.to_numpy()] = _years(df)
     return years[rows]
 
 
 def available_years(source: Source) -> list[int]:
     """The years that dated statements in ``source`` fall in, ascending."""
-    dates = source.df["date"]
-    return sorted(int(y) for y in dates.dt.year.dropna().unique())
+    source_df = source.analysis if isinstance(source, Dataset) else source.df
+    years = _years(source_df if source_df is not None else source.df)
+    present = np.unique(years[~np.isnan(years)].astype(np.int64))
+    return [int(y) for y in present]
 
 
 def _pairs(

@@ -177,14 +177,17 @@ def read_store_table(root: Path, columns: Sequence[str] | None = None) -> pa.Tab
 
 
 def read_store(root: Path) -> pd.DataFrame:
-    """The whole store as the enriched frame ``dataset.read_enriched`` returns for a file."""
-    from dashboard.dataset import normalise_enriched
+    """The whole store as the enriched frame ``dataset.read_enriched`` returns for a file.
 
-    df = read_store_table(root).to_pandas()
+    Straight from Arrow, as ``read_enriched`` reads Parquet: list columns stay Arrow lists.
+    """
+    from dashboard.dataset import _arrow_to_frame, normalise_enriched
+
+    table = read_store_table(root)
     # A source column no batch had stays out, as it would for a file without it.
-    df = df.drop(columns=[c for c in _OPTIONAL_COLUMNS if df[c].isna().all()])
-    for column in _LIST_COLUMNS:
-        df[column] = [[] if v is None else list(v) for v in df[column]]
+    empty = [c for c in _OPTIONAL_COLUMNS if table.column(c).null_count == table.num_rows]
+    df = _arrow_to_frame(table.drop_columns(empty))
+    # Every stored date came through load_statements, so it fits nanoseconds.
     df["date"] = df["date"].astype("datetime64[ns]")
     return normalise_enriched(df, str(root))
 

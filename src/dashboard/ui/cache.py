@@ -5,9 +5,11 @@ process and shared by every session (a million-row frame is never copied per vie
 startup dataset (``DASHBOARD_DATA`` or the bundled sample) keyed by path and modification time,
 uploaded datasets in a small registry keyed by a hash of their content (so a link carrying
 ``ds=<key>`` opens the same upload while the server still holds it). Derived objects - the
-filter mask of a ``FilterSpec`` and download bytes - sit in small per-dataset LRU caches, so a
-rerun with unchanged filters costs nothing. Nothing returned from here may be mutated: masks are
-read-only arrays and frames are handed out as shallow copies.
+filter mask of a ``FilterSpec``, the filtered ``View``, each page's data (``page_data``) and
+download bytes - sit in small per-dataset LRU caches shared by every session, keyed by the
+filters and the page's settings: a rerun with unchanged filters costs nothing, and a room of
+viewers of one link costs one computation.
+Nothing returned from here may be mutated: masks are read-only arrays, page data is shared.
 """
 
 from __future__ import annotations
@@ -18,24 +20,31 @@ import os
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.dataset import LIST_COLUMNS, Dataset
+from dashboard import schema
+from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
-from dashboard.filters import FilterSpec
+from dashboard.filters import FilterSpec, search_index
 from dashboard.paths import sample_dataset
+from dashboard.view import View, make_view
+
+T = TypeVar("T")
 
 DATA_ENV = "DASHBOARD_DATA"
 MAX_UPLOADS = 4  # uploaded datasets kept in memory for the whole server, oldest dropped first
 MAX_MASKS = 16  # filter masks per dataset (1 byte per statement each)
 MAX_EXPORTS = 2  # export files per dataset (a CSV of a million statements is ~300 MB)
 MAX_MAP_TABLES = 32  # per-country tables per dataset (a few hundred rows each)
+SEARCH_PREBUILD_ROWS = 50_000  # smaller datasets build their search index in well under 1 s
+MAX_VIEWS = 8  # filtered views per dataset (positions and analysis columns: ~40 bytes a row)
+MAX_PAGE_DATA = 128  # page aggregates per dataset (small frames)
 UPLOAD_EXTENSIONS: tuple[str, ...] = (
     "csv",
     "tsv",
@@ -98,7 +107,16 @@ def build_dataset(
 def _load_path(path: str, mtime_ns: int, size: int) -> Dataset:
     # mtime and size are part of the cache key so an edited file is read again.
     del mtime_ns, size
-    return build_dataset(path, name=Path(path).name)
+    ds = build_dataset(path, name=Path(path).name)
+    prepare_search(ds)
+    return ds
+
+
+def prepare_search(ds: Dataset) -> None:
+    """Build the dataset's search index in the background (seconds at a million statements),
+    so the first search does not pay for it; a search typed meanwhile waits for this build."""
+    if len(ds) >= SEARCH_PREBUILD_ROWS:
+        threading.Thread(target=search_index, args=(ds,), name="search-index", daemon=True).start()
 
 
 def load_startup_dataset() -> Dataset:
@@ -118,20 +136,7 @@ def load_startup_dataset() -> Dataset:
 
 def empty_dataset() -> Dataset:
     """A dataset with no statements, shown when the startup file cannot be loaded."""
-    df = pd.DataFrame(
-        {
-            "id": pd.Series(dtype="str"),
-            "title": pd.Series(dtype="str"),
-            "text": pd.Series(dtype="str"),
-            "date": pd.Series(dtype="datetime64[ns]"),
-            "date_precision": pd.Categorical([], categories=["day", "month", "year", "none"]),
-            "url": pd.Series(dtype="str"),
-            **{col: pd.Series(dtype=object) for col in LIST_COLUMNS},
-            "region": pd.Categorical([]),
-            "continent": pd.Categorical([]),
-        }
-    )
-    return Dataset.from_enriched(df, source="(no dataset)")
+    return Dataset.from_enriched(schema.empty_enriched_frame(), source="(no dataset)")
 
 
 def content_key(data: bytes, mapping: Mapping[str, str] | None = None) -> str:
@@ -203,6 +208,7 @@ def read_upload(
 def register_upload(key: str, ds: Dataset) -> None:
     """Keep an uploaded dataset for every session (and for links carrying ``ds=key``)."""
     _uploads().put(key, ds)
+    prepare_search(ds)
 
 
 def uploaded_dataset(key: str) -> Dataset | None:
@@ -269,14 +275,32 @@ def filter_mask(ds: Dataset, spec: FilterSpec) -> np.ndarray:
     return _lru(ds, "mask", MAX_MASKS).get_or_build(spec, build)
 
 
-def filtered_frame(ds: Dataset, spec: FilterSpec, mask: np.ndarray) -> pd.DataFrame:
-    """The selected rows as a new frame object (a shallow copy when every row is selected).
+def view(ds: Dataset, spec: FilterSpec) -> View:
+    """The ``View`` of ``spec``, shared by every session looking at the same dataset and filters.
 
-    A page may add columns to what it gets without touching the shared dataset.
+    Its analysis frame and restricted long tables are built once, on first use, for all of them.
     """
-    if mask.all():
-        return ds.df.copy(deep=False)
-    return ds.df[mask]
+    return _lru(ds, "view", MAX_VIEWS).get_or_build(
+        spec, lambda: make_view(ds, spec, filter_mask(ds, spec))
+    )
+
+
+def page_data(view: View, build: Callable[..., T], *settings: Hashable) -> T:
+    """``build(view, *settings)`` (a ``dashboard.pagedata`` function), cached across sessions.
+
+    Keyed by the dataset (its cache), the filters, the function and the page's settings, so
+    every viewer of one shared link costs one computation. The result is shared: never mutate it.
+    """
+    key = (view.spec, build.__module__, build.__qualname__, settings)
+    return _lru(view.dataset, "page", MAX_PAGE_DATA).get_or_build(
+        key, lambda: build(view, *settings)
+    )
+
+
+def dataset_data(ds: Dataset, build: Callable[[Dataset], T]) -> T:
+    """``build(ds)`` (figures about the whole dataset), once per dataset for every session."""
+    key = (build.__module__, build.__qualname__)
+    return _lru(ds, "dataset", MAX_PAGE_DATA).get_or_build(key, lambda: build(ds))
 
 
 def export_bytes(ds: Dataset, spec: FilterSpec, fmt: str) -> bytes:
@@ -292,8 +316,8 @@ def export_bytes(ds: Dataset, spec: FilterSpec, fmt: str) -> bytes:
         raise ValueError(f"unknown export format {fmt!r}")
 
     def build() -> bytes:
-        mask = filter_mask(ds, spec)
-        return writers[fmt](ds.df[mask] if not mask.all() else ds.df)
+        selected = view(ds, spec)
+        return writers[fmt](ds.df if selected.is_all else selected.statements())
 
     return _lru(ds, "export", MAX_EXPORTS).get_or_build((spec, fmt), build)
 

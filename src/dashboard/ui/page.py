@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow.compute as pc
 import streamlit as st
 
+from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.export import download_name, is_list_column, to_csv_bytes
-from dashboard.filters import FilterSpec
 from dashboard.labels import DISPLAY_LABELS, map_labels
 from dashboard.ui import cache, state
 from dashboard.ui.safe import md
@@ -32,6 +32,7 @@ from dashboard.ui.theme import (
     PRESENT_FONT_SIZE,
     PRESENT_TITLE_SIZE,
 )
+from dashboard.view import View
 
 # The browser tab's icon. An emoji: Streamlit draws it into the page itself, whereas for a
 # ``:material/...:`` icon the browser fetches an SVG from fonts.gstatic.com, which an offline
@@ -99,35 +100,6 @@ DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, eq=False)
-class View:
-    """The statements a page shows: the shared dataset, the filters and the selected rows.
-
-    ``df`` holds the selected rows with their original index (row positions in
-    ``dataset.df``); it is the page's own frame object, so adding a column never touches the
-    shared dataset. ``long(col)`` is the exploded list column restricted to the same rows.
-    """
-
-    dataset: Dataset
-    spec: FilterSpec
-    mask: np.ndarray
-    df: pd.DataFrame
-    n: int
-    present: bool = False
-    dataset_key: str = ""
-    _long: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-
-    def long(self, col: str) -> pd.DataFrame:
-        """``dataset.long[col]`` (``row``, ``value``) for the selected statements only."""
-        if col not in self._long:
-            table = self.dataset.long[col]
-            if self.n == len(self.dataset.df):
-                self._long[col] = table.copy(deep=False)
-            else:
-                self._long[col] = table[self.mask[table["row"].to_numpy()]]
-        return self._long[col]
-
-
 def configure_page(present: bool = False) -> None:
     """Tab title and icon, wide layout, and the sidebar collapsed in presenter mode.
 
@@ -178,20 +150,23 @@ def _frame() -> state.Frame:
 
 
 def current_view() -> View:
-    """The ``View`` of the active filters, without drawing anything."""
+    """The ``View`` of the active filters, without drawing anything.
+
+    Shared by every viewer of the same dataset and filters (``cache.view``), so a room opening
+    one link filters once.
+    """
     frame = _frame()
-    ds = frame.dataset
-    mask = cache.filter_mask(ds, frame.spec)
-    df = cache.filtered_frame(ds, frame.spec, mask)
-    return View(
-        dataset=ds,
-        spec=frame.spec,
-        mask=mask,
-        df=df,
-        n=len(df),
-        present=frame.present,
-        dataset_key=frame.dataset_key,
-    )
+    return cache.view(frame.dataset, frame.spec)
+
+
+def presenting() -> bool:
+    """True in presenter mode (``?present=1``)."""
+    return _frame().present
+
+
+def dataset_key() -> str:
+    """The key of the session's uploaded dataset ("" for the startup dataset)."""
+    return _frame().dataset_key
 
 
 def start_page(title: str) -> View:
@@ -308,10 +283,12 @@ def _dates_at_precision(df: pd.DataFrame) -> pd.Series:
 
 
 def _joined_labels(series: pd.Series, kind: str | None) -> pd.Series:
-    lengths = series.map(len)
-    flat = pd.Series([v for values in series for v in values], dtype="object")
-    labels = map_labels(flat, kind) if kind and len(flat) else flat.astype("str")
-    rows = np.repeat(np.arange(len(series)), lengths.to_numpy())
+    """ ", "-joined display labels of a list column's values, per row (through Arrow)."""
+    lists = schema.list_array(series)
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    flat = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype="str")
+    labels = map_labels(flat, kind) if kind and len(flat) else flat
+    rows = np.repeat(np.arange(len(series)), lengths)
     joined = pd.Series(labels.to_numpy(), index=rows).groupby(level=0).agg(", ".join)
     return pd.Series(joined.reindex(range(len(series))).fillna("").to_numpy(), index=series.index)
 
@@ -335,7 +312,7 @@ def statements_table(df: pd.DataFrame, columns: Sequence[str] | None = None) -> 
             out[display] = _dates_at_precision(df)
         elif display == "Link":
             out[display] = _safe_links(series)
-        elif is_list_column(series) or source in ("parties", "countries", "topics"):
+        elif source in schema.LIST_COLUMNS or is_list_column(series):
             out[display] = _joined_labels(series, kind)
         else:
             out[display] = series.astype("str")
@@ -433,12 +410,18 @@ def show_statements(
 ) -> None:
     """The first ``limit`` rows of ``df`` as a sortable table of plain text (never HTML).
 
-    Columns that are empty in the whole dataset are left out (``empty_statement_columns``).
+    ``df``'s index holds dataset positions; a frame of only the analysis columns (``View.df``)
+    is completed from the dataset for the rows shown. Columns that are empty in the whole
+    dataset are left out (``empty_statement_columns``).
     """
     wanted = list(columns or DEFAULT_STATEMENT_COLUMNS)
-    empty = empty_statement_columns(_frame().dataset)
+    dataset = _frame().dataset
+    empty = empty_statement_columns(dataset)
     wanted = [c for c in wanted if c not in empty] or wanted
-    show_statement_table(statements_table(df.head(limit), wanted), key=key)
+    shown = df.head(limit)
+    if "text" not in shown.columns:  # a view's analysis columns: fetch the full statements
+        shown = dataset.rows(shown.index)
+    show_statement_table(statements_table(shown, wanted), key=key)
 
 
 def column_title(column: str) -> str:
