@@ -90,18 +90,20 @@ def labels_for(
     return out
 
 
-# Keys spanning at most this many values (and not far more than there are keys) are counted
-# with a dense table instead of a sort: O(n) instead of O(n log n).
-DENSE_KEY_SPAN = 1 << 24
+# Keys spanning a small range are counted with a dense table instead of a sort: O(n) instead of
+# O(n log n). The limits keep the table's memory small: a bool per slot for distinct keys, an
+# int64 per slot for counts, and never far more slots than keys.
+DENSE_UNIQUE_SPAN = 1 << 25
+DENSE_COUNT_SPAN = 1 << 22
 
 
-def _dense_span(keys: np.ndarray) -> tuple[int, int] | None:
+def _dense_span(keys: np.ndarray, limit: int, per_key: int) -> tuple[int, int] | None:
     """(min, span) of ``keys`` when a dense table over them is cheap, else None."""
     if len(keys) == 0:
         return None
     low, high = int(keys.min()), int(keys.max())
     span = high - low + 1
-    if span <= DENSE_KEY_SPAN and span <= 8 * len(keys) + 1024:
+    if span <= limit and span <= per_key * len(keys) + (1 << 16):
         return low, span
     return None
 
@@ -109,7 +111,7 @@ def _dense_span(keys: np.ndarray) -> tuple[int, int] | None:
 def unique_sorted(values: np.ndarray) -> np.ndarray:
     """Sorted unique int64 values: a dense table when their span is small, else one sort
     (numpy 2.4's hash-based ``np.unique`` is ~10x slower on a few hundred thousand keys)."""
-    dense = _dense_span(values)
+    dense = _dense_span(values, DENSE_UNIQUE_SPAN, 64)
     if dense is not None:
         low, span = dense
         seen = np.zeros(span, dtype=bool)
@@ -124,7 +126,7 @@ def unique_sorted(values: np.ndarray) -> np.ndarray:
 def count_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(sorted distinct int64 keys, how often each occurs): a ``bincount`` when the keys span a
     small range, else one sort."""
-    dense = _dense_span(keys)
+    dense = _dense_span(keys, DENSE_COUNT_SPAN, 16)
     if dense is not None:
         low, span = dense
         tally = np.bincount(keys - low, minlength=span)
@@ -596,8 +598,13 @@ def top_values(
     several, so shares need not sum to 1). Ties are broken by id so the order is stable.
     """
     _, cat = _restrict(df, long)
+    return _top_of(cat, kind, n, len(df))
+
+
+def _top_of(cat: pd.Categorical, kind: LabelKind | None, n: int | None, total: int) -> pd.DataFrame:
+    """``top_values`` of already restricted entries ``cat`` (``total`` statements)."""
     counts = np.bincount(cat.codes[cat.codes >= 0], minlength=len(cat.categories))
-    return _ranking(counts, cat, kind, n, len(df))
+    return _ranking(counts, cat, kind, n, total)
 
 
 def topic_shares(df: pd.DataFrame, long_topics: pd.DataFrame) -> pd.DataFrame:
@@ -650,18 +657,22 @@ def crosstab(
     ``row_label``, ``col``, ``col_label``, ``statements``. Row and column values are the most
     frequent ``top_rows``/``top_cols`` ones in ``df``, in descending order.
     """
-    top_r = top_values(df, long_rows, row_kind, top_rows)
-    top_c = top_values(df, long_cols, col_kind, top_cols)
     r_pos, r_cat = _restrict(df, long_rows)
     c_pos, c_cat = _restrict(df, long_cols)
+    top_r = _top_of(r_cat, row_kind, top_rows, len(df))
+    top_c = _top_of(c_cat, col_kind, top_cols, len(df))
     # Category code -> position among the top values (-1 if not shown): a lookup per category,
     # then one take per entry, instead of hashing every entry's string.
     r_code = _top_lookup(r_cat, top_r["value"])[r_cat.codes]
     c_code = _top_lookup(c_cat, top_c["value"])[c_cat.codes]
     r_keep, c_keep = r_code >= 0, c_code >= 0
-    ia, ib = pairs_by_row(r_pos[r_keep], c_pos[c_keep], len(df))
     nr, nc = len(top_r), len(top_c)
-    cells = np.bincount(r_code[r_keep][ia] * nc + c_code[c_keep][ib], minlength=nr * nc)
+    # Which of the shown row values each statement names (a small bool matrix), read once for
+    # every shown column entry, then one bincount: no join of the two exploded tables.
+    names = np.zeros((len(df), max(nr, 1)), dtype=bool)
+    names[r_pos[r_keep], r_code[r_keep]] = True
+    entry, r = np.nonzero(names[c_pos[c_keep]])
+    cells = np.bincount(r * nc + c_code[c_keep][entry], minlength=nr * nc)[: nr * nc]
     return pd.DataFrame(
         {
             "row": pd.Series(np.repeat(top_r["value"].to_numpy(), nc), dtype="str"),
