@@ -288,6 +288,9 @@ CATALOGUE = [
     ),
     pytest.param(text("cr.csv", "title,text\ra,b\rc,d\r"), Loads(2), id="csv-cr-only"),
     pytest.param(
+        text("cr.jsonl", '{"text": "a"}\r{"text": "b"}\r'), Loads(2), id="jsonl-cr-only"
+    ),
+    pytest.param(
         text("lists.json", json.dumps([{"text": ["a", "b"], "title": {"en": "T"}}])),
         Loads(1, check=lambda df: (df["text"].iloc[0], df["title"].iloc[0])
               == ("a; b", '{"en": "T"}')),

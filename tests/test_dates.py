@@ -211,3 +211,11 @@ def test_iso_dates_are_never_read_day_first_by_the_fallback():
     # "2015-06-01 12:00 EST" used to reach dateutil with dayfirst and become 6 January.
     parsed = parse_dates_detailed(pd.Series(["2015-06-01 12:00 GMT", "05/10/2015"]))
     assert parsed.dates.iloc[0] == pd.Timestamp("2015-06-01 12:00")
+
+
+def test_an_added_zone_name_is_read(tmp_path, monkeypatch):
+    (tmp_path / "timezones.csv").write_text("abbreviation,utc_offset,name\nIST,+05:30,India\n")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    for value in ("2015-06-01 12:00 IST", "1 June 2015 12:00 IST"):
+        parsed = parse_dates_detailed(pd.Series([value]))
+        assert parsed.dates.iloc[0] == pd.Timestamp("2015-06-01 06:30"), value

@@ -212,30 +212,43 @@ def _blank(uniques: np.ndarray) -> np.ndarray:
 
 
 def _as_text(value: object) -> str:
-    if value is _NOT_A_DATE or value == _NOT_A_DATE:
+    if isinstance(value, str) and value == _NOT_A_DATE:
         return "(a list or object, not a date)"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel and JSON turn year columns into floats: 2015.0
     return str(value).strip()
 
 
-@functools.lru_cache(maxsize=1)
 def zone_offsets() -> dict[str, int]:
     """``{abbreviation: offset from UTC in seconds}`` from ``data/timezones.csv``.
 
     Only abbreviations that mean one zone are listed; an ambiguous one (CST, IST, BST) leaves
     the date unreadable rather than guessed.
     """
+    return _read_zones(str(reference_file("timezones.csv")))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_zones(path: str) -> dict[str, int]:
     table: dict[str, int] = {}
-    with reference_file("timezones.csv").open(encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             offset = row["utc_offset"].strip()
             sign = -1 if offset.startswith("-") else 1
             hours, minutes = offset.lstrip("+-").split(":")
-            table[row["abbreviation"].strip().upper()] = sign * (
-                int(hours) * 3600 + int(minutes) * 60
-            )
+            seconds = int(hours) * 3600 + int(minutes) * 60
+            table[row["abbreviation"].strip().upper()] = sign * seconds
     return table
+
+
+def _tzinfos() -> dict[str, dt.tzinfo]:
+    """The zone names of ``data/timezones.csv`` as dateutil ``tzinfos``."""
+    return _zone_infos(str(reference_file("timezones.csv")))
+
+
+@functools.lru_cache(maxsize=4)
+def _zone_infos(path: str) -> dict[str, dt.tzinfo]:
+    return {name: dateutil_tz.tzoffset(name, sec) for name, sec in _read_zones(path).items()}
 
 
 def _parse_uniques(uniques: np.ndarray) -> _Uniques:
@@ -442,7 +455,7 @@ def _offset_seconds(zone: str) -> int:
 
 def _parse_one(value: str, dayfirst: bool) -> tuple[np.datetime64, int] | None:
     """dateutil for the odd shapes left over; ``None`` when the value is not a date."""
-    zones = {name: dateutil_tz.tzoffset(name, offset) for name, offset in zone_offsets().items()}
+    zones = _tzinfos()
     try:
         with py_warnings.catch_warnings():
             # A zone name we do not know would otherwise be dropped with only a warning.

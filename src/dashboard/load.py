@@ -566,7 +566,7 @@ def _read_json(utf8: bytes, label: str, fmt: str) -> pd.DataFrame:
     text = utf8.decode("utf-8")
     if fmt == "jsonl":
         records: list[Any] = []
-        for number, line in enumerate(text.split("\n"), start=1):
+        for number, line in enumerate(_LINE_END.split(text), start=1):
             if not line.strip():
                 continue
             try:
