@@ -357,3 +357,21 @@ def test_sigkill_during_compaction_never_loses_or_doubles_a_statement(tmp_path):
             killed_after += 1
     print(f"compaction kill test: {COMPACT_KILL_RUNS} SIGKILLs, store as before {killed_before}x, "
           f"compacted {killed_after}x (one compaction takes {full:.1f} s)")  # fmt: skip
+
+
+def test_two_ingests_at_once_both_land_without_doubling(tmp_path):
+    root = tmp_path / "store"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    first = _batch(tmp_path, 1, size=300)
+    second = _csv(tmp_path / "overlap.csv", [
+        (f"r1-{i}", f"Statement 1-{i}", f"The KKE and the TKP in run 1 item {i}.", "2015-01-01")
+        for i in range(150, 450)
+    ])  # fmt: skip
+    procs = [
+        subprocess.Popen(_ingest_command(path, root), env=env, stderr=subprocess.PIPE, text=True)
+        for path in (first, second)
+    ]
+    errors = [proc.communicate(timeout=120)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], errors
+    ids = _ids(root)
+    assert len(ids) == len(set(ids)) == 450  # 300 + the 150 new ones of the overlapping file
