@@ -332,7 +332,6 @@ def add_frame(
     root: Path,
     *,
     compact_at: int = COMPACT_AT,
-    before_commit: Callable[[], None] | None = None,
 ) -> IngestResult:
     """Add the statements of an enriched frame whose ids the store lacks, as one new batch."""
     result = IngestResult(read=len(df))
@@ -354,8 +353,6 @@ def add_frame(
             parts = _all_parts(root)
             number = max((p.last for p in parts), default=0) + 1
             table = to_store_table(df[new])
-            if before_commit is not None:
-                before_commit()
             result.batch = _commit(root, table, number, number).name
             if len(live_parts(root)) >= compact_at:
                 _compact_locked(root)
