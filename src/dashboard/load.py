@@ -1,12 +1,13 @@
 """Loading any statement dataset into the frame every later stage expects.
 
 Owns reading a file or an uploaded file object (CSV/TSV with a sniffed delimiter, plain text with
-one statement per line, JSON, JSON Lines, Parquet, Excel), guessing its encoding, recognising its
-columns by common names or an explicit mapping, parsing dates (via ``dates.py``), dropping
-statements without text and exact duplicates, and giving every statement a stable ``id``. The
-result has the columns of ``docs/architecture.md`` ("After load_statements") and carries a
-``LoadReport`` in ``df.attrs["load_report"]``. Anything wrong with the input becomes a
-``DatasetError`` that says what is wrong, where, and what to do.
+one statement per line, JSON, JSON Lines, Parquet, Excel) - only regular files, and only within
+the memory limits of ``limits.py``, checked before the content is parsed - guessing its encoding,
+picking its columns (names from ``columns.py``, or an explicit mapping), parsing dates (via
+``dates.py``), dropping statements without text and exact duplicates, and giving every statement
+a stable ``id``. The result has the columns of ``docs/architecture.md`` ("After
+load_statements") and carries a ``LoadReport`` in ``df.attrs["load_report"]``. Anything wrong
+with the input becomes a ``DatasetError`` that says what is wrong, where, and what to do.
 """
 
 from __future__ import annotations
