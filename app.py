@@ -22,6 +22,7 @@ import streamlit as st
 from dashboard.errors import DatasetError
 from dashboard.ui import cache, state
 from dashboard.ui.page import configure_page, make_pages
+from dashboard.ui.safe import md
 from dashboard.ui.theme import apply_theme
 
 
@@ -39,7 +40,7 @@ def main() -> None:
         ds, key, notices = state.select_dataset()
     except DatasetError as err:
         ds, key, notices = cache.empty_dataset(), "", []
-        st.error(f"The startup dataset could not be loaded. {err}", icon=":material/error:")
+        st.error(f"The startup dataset could not be loaded. {md(err)}", icon=":material/error:")
 
     # 2. filters: sidebar widgets <-> URL query string (the page menu goes above them)
     menu = st.sidebar.container()

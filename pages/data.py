@@ -16,6 +16,7 @@ from dashboard.errors import DatasetError
 from dashboard.filters import option_counts
 from dashboard.ui import cache, state
 from dashboard.ui.page import dataset_key, start_page
+from dashboard.ui.safe import md
 
 OUR_COLUMNS = {
     "text": "Statement text",
@@ -61,7 +62,7 @@ last = ag.format_date(span.last, span.last_precision) if span.last is not None e
 cols[1].metric("First date", first)
 cols[2].metric("Last date", last)
 if report is not None:
-    st.write(f"**Load report** ({report.format or 'unknown format'}): {report.summary()}")
+    st.write(f"**Load report** ({md(report.format or 'unknown format')}): {md(report.summary())}")
     if report.columns:
         mapping = pd.DataFrame(
             {
@@ -71,7 +72,7 @@ if report is not None:
         )
         st.dataframe(mapping, hide_index=True, width="content")
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
 
 st.header("Data quality")
 cols = st.columns(4)
@@ -123,7 +124,7 @@ if upload is not None:
             previews[file_key] = cache.preview_upload_columns(data, upload.name)
         columns, detected = previews[file_key]
     except DatasetError as err:
-        st.error(f"{err} The current dataset is unchanged.", icon=":material/error:")
+        st.error(f"{md(err)} The current dataset is unchanged.", icon=":material/error:")
         st.stop()
     obvious = "text" in detected or "title" in detected
     choose = st.toggle(
@@ -152,7 +153,7 @@ if upload is not None:
             st.error("Pick the column that holds the statement text (or at least a title).")
             st.stop()
     if submitted or (not choose and file_key not in outcomes):
-        bar = st.progress(0.0, text=f"Reading and enriching {upload.name}…")
+        bar = st.progress(0.0, text=f"Reading and enriching {md(upload.name)}…")
         _, error = state.open_upload(
             data,
             upload.name,
@@ -164,6 +165,8 @@ if upload is not None:
         if not error:
             st.rerun()
     if outcomes.get(file_key):
-        st.error(f"{outcomes[file_key]} The current dataset is unchanged.", icon=":material/error:")
+        st.error(
+            f"{md(outcomes[file_key])} The current dataset is unchanged.", icon=":material/error:"
+        )
     elif file_key in outcomes and dataset_key():
-        st.success(f"{upload.name} is loaded.", icon=":material/check_circle:")
+        st.success(f"{md(upload.name)} is loaded.", icon=":material/check_circle:")

@@ -11,6 +11,7 @@ from dashboard import pagedata
 from dashboard.labels import country_name, party_label, party_long_label
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+from dashboard.ui.safe import md
 
 PROFILE_PARAM = "profile"
 TOP_N = 10
@@ -33,8 +34,8 @@ def party_picker(options: list[str]) -> str:
     if wanted and wanted not in options and st.session_state.get("pt_notice") != wanted:
         st.session_state["pt_notice"] = wanted
         st.warning(
-            f"The link asked for party “{wanted[:40]}”, which no matching statement names; "
-            f"showing {party_label(party)} instead.",
+            f"The link asked for party “{md(wanted[:40])}”, which no matching statement names; "
+            f"showing {md(party_label(party))} instead.",
             icon=":material/link_off:",
         )
     st.query_params[PROFILE_PARAM] = party
@@ -116,7 +117,9 @@ else:
             key="pt_network",
             name=f"{party}_co_mentions",
         )
-    st.caption(f"Share: of the {summary['statements']:,} statements naming {party_label(party)}.")
+    st.caption(
+        f"Share: of the {summary['statements']:,} statements naming {md(party_label(party))}."
+    )
 
 st.subheader("Latest statements")
 show_statements(latest, key="pt_latest", limit=LATEST_N)

@@ -13,6 +13,7 @@ from dashboard import aggregate as ag
 from dashboard import pagedata
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+from dashboard.ui.safe import md
 
 BREAKDOWN_NAMES = pagedata.BREAKDOWN_NAMES
 MODES = {"count": "Counts", "share": "Shares"}
@@ -91,7 +92,7 @@ data = cache.page_data(
 )
 counts, placed, rolling = data.counts, data.placed, data.rolling
 if data.events_error:
-    st.warning(f"Event markers are off: {data.events_error}", icon=":material/event_busy:")
+    st.warning(f"Event markers are off: {md(data.events_error)}", icon=":material/event_busy:")
 
 # 3. render
 fig = data.figure
@@ -132,7 +133,7 @@ if picked:
         view, pagedata.timeline_selection, granularity, breakdown, int(top_n), bars
     )
     what = "; ".join(str(c[3]) for c in picked[:3]) + (" …" if len(picked) > 3 else "")
-    st.subheader(f"Statements behind the selection ({len(rows):,}): {what}")
+    st.subheader(f"Statements behind the selection ({len(rows):,}): {md(what)}")
     show_statements(rows, key="tl_selected", limit=200)
 else:
     st.caption("Click a bar (or drag a box over several) to list the statements behind it.")

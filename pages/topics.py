@@ -21,6 +21,7 @@ from dashboard.ui.page import (
     start_page,
     statements_table,
 )
+from dashboard.ui.safe import md
 
 EXAMPLES_N = 10
 MODES = {"share": "Shares of each period", "count": "Stacked counts"}
@@ -104,7 +105,7 @@ if topic:
     try:
         taxonomy = load_taxonomy()
     except DatasetError as err:
-        st.warning(f"Cannot show the matched words: {err}")
+        st.warning(f"Cannot show the matched words: {md(err)}")
     else:
         full = rows["title"].astype("str") + ". " + rows["text"].astype("str")
         words = [", ".join(explain_matches(t, taxonomy).get(topic, [])) for t in full]
@@ -112,6 +113,6 @@ if topic:
     show_statement_table(table, key="tp_examples")
     tagged = int(shares.set_index("value").loc[topic, "statements"])
     st.caption(
-        f"The {len(rows)} most recent of {tagged:,} statements tagged “{topic_label(topic)}”, "
+        f"The {len(rows)} most recent of {tagged:,} statements tagged “{md(topic_label(topic))}”, "
         "with the words that matched the topic."
     )

@@ -25,6 +25,7 @@ from dashboard.ui.page import (
     show_statements,
     start_page,
 )
+from dashboard.ui.safe import md
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
 METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
@@ -122,7 +123,7 @@ try:
 except DatasetError as err:
     # A missing or broken map file must not take the page down: say which file and how to fix
     # it; the sidebar and every other page keep working.
-    st.error(str(err), icon=":material/error:")
+    st.error(md(err), icon=":material/error:")
     st.stop()
 when = "all years" if year is None else str(year)
 name = f"world_map_{'home' if mode == 'party_countries' else 'mentioned'}"
@@ -146,7 +147,7 @@ map_event = show_chart(fig, counts, key="world_map", name=name, on_select=not an
 off_map = counts.loc[~counts["on_map"], "country"].tolist()
 if off_map:
     st.caption(
-        f"Too small for this map, listed in the table: {', '.join(off_map[:8])}"
+        f"Too small for this map, listed in the table: {md(', '.join(off_map[:8]))}"
         + (f" and {len(off_map) - 8} more" if len(off_map) > 8 else "")
     )
 table_event = st.dataframe(
@@ -184,5 +185,5 @@ iso3 = st.selectbox(
 if iso3 is not None:
     rows = mapdata.statement_rows(view, mode, iso3, year)
     verb = "by its parties" if mode == "party_countries" else "mentioning it"
-    st.subheader(f"{names[iso3]}: {len(rows):,} statements {verb}, {when}")
+    st.subheader(f"{md(names[iso3])}: {len(rows):,} statements {verb}, {when}")
     show_statements(view.statements(rows), key="map_statements")

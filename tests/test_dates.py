@@ -117,3 +117,105 @@ def test_timestamp_columns_as_they_come(tz: str | None) -> None:
     assert dates.iloc[0] == pd.Timestamp("2015-10-20") + pd.Timedelta(hours=hours)
     assert dates.dtype == "datetime64[ns]"
     assert list(precision) == ["day", "none"]
+
+
+# --- years outside 1678-2261, compact forms, zone names, impossible months ----------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1500-01-01", "9999-12-31", "9999999999", "1200", "1600-01", "Jan 2300", "0800-05-05T10:00Z"],
+)
+def test_dates_outside_the_nanosecond_range_are_undated_and_counted_never_shifted(value):
+    parsed = parse_dates_detailed(pd.Series([value, "2015-10-20", value]))
+    assert pd.isna(parsed.dates.iloc[0]) and pd.isna(parsed.dates.iloc[2])
+    assert list(parsed.precision) == ["none", "day", "none"]
+    assert (parsed.out_of_range, parsed.unparsed) == (2, 0)
+    assert parsed.out_of_range_examples == [value]
+    assert list(parsed.outside) == [True, False, True]
+    assert parsed.dates.dtype == "datetime64[ns]"
+
+
+def test_timestamp_columns_outside_the_range_are_undated_and_counted():
+    stamps = pd.Series(np.array(["1500-01-01", "2015-10-20", "NaT"], dtype="datetime64[us]"))
+    parsed = parse_dates_detailed(stamps)
+    assert pd.isna(parsed.dates.iloc[0])
+    assert parsed.dates.iloc[1] == pd.Timestamp("2015-10-20")
+    assert parsed.out_of_range == 1
+
+
+def test_python_dates_outside_the_range_from_excel_are_undated():
+    parsed = parse_dates_detailed(pd.Series([dt.date(1500, 1, 1), dt.datetime(2015, 1, 2)]))
+    assert pd.isna(parsed.dates.iloc[0])
+    assert parsed.dates.iloc[1] == pd.Timestamp("2015-01-02")
+    assert parsed.out_of_range == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("20150601", "2015-06-01"),
+        ("2015-06-01 12:00 EST", "2015-06-01 17:00"),
+        ("2015-06-01T12:00:00 CEST", "2015-06-01 10:00"),
+        ("2015-06-01 12:00 UTC", "2015-06-01 12:00"),
+        ("1 June 2015 12:00 PDT", "2015-06-01 19:00"),
+        ("1678-01-01", "1678-01-01"),
+        ("2261-12-31", "2261-12-31"),
+    ],
+)
+def test_compact_forms_and_zone_names_are_read_right(value, expected):
+    parsed = parse_dates_detailed(pd.Series([value]))
+    assert parsed.dates.iloc[0] == pd.Timestamp(expected)
+    assert parsed.precision.iloc[0] == "day"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2015-13-01",
+        "20151301",
+        "2015-02-30",
+        "2015-06-01 12:00 IST",  # India, Ireland or Israel: not guessed
+        "2015-06-01 12:00 XYZ",
+        "2015-06-01T25:00:00",
+    ],
+)
+def test_impossible_months_and_unknown_zones_are_unreadable(value):
+    parsed = parse_dates_detailed(pd.Series([value, "2015-10-20"]))
+    assert pd.isna(parsed.dates.iloc[0])
+    assert parsed.unparsed == 1
+    assert parsed.examples == [value]
+
+
+@pytest.mark.parametrize("cell", [["2015-10-20"], {"date": "2015-10-20"}, b"2015"])
+def test_lists_and_objects_in_a_date_column_are_unreadable_not_fatal(cell):
+    parsed = parse_dates_detailed(pd.Series([cell, "2015-10-20"], dtype=object))
+    assert pd.isna(parsed.dates.iloc[0])
+    assert parsed.dates.iloc[1] == pd.Timestamp("2015-10-20")
+    assert parsed.unparsed == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "order"),
+    [
+        (["10/15/2015", "05/10/2015"], "month/day/year"),
+        (["15/10/2015", "05/10/2015"], "day/month/year"),
+        (["2015-10-20"], ""),
+    ],
+)
+def test_the_column_order_is_reported(values, order):
+    assert parse_dates_detailed(pd.Series(values)).order == order
+
+
+def test_iso_dates_are_never_read_day_first_by_the_fallback():
+    # "2015-06-01 12:00 EST" used to reach dateutil with dayfirst and become 6 January.
+    parsed = parse_dates_detailed(pd.Series(["2015-06-01 12:00 GMT", "05/10/2015"]))
+    assert parsed.dates.iloc[0] == pd.Timestamp("2015-06-01 12:00")
+
+
+def test_an_added_zone_name_is_read(tmp_path, monkeypatch):
+    (tmp_path / "timezones.csv").write_text("abbreviation,utc_offset,name\nIST,+05:30,India\n")
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path))
+    for value in ("2015-06-01 12:00 IST", "1 June 2015 12:00 IST"):
+        parsed = parse_dates_detailed(pd.Series([value]))
+        assert parsed.dates.iloc[0] == pd.Timestamp("2015-06-01 06:30"), value

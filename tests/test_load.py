@@ -454,3 +454,95 @@ def test_supported_extensions_are_all_loadable() -> None:
 def test_report_is_required() -> None:
     with pytest.raises(DatasetError, match="load_statements"):
         get_load_report(pd.DataFrame({"text": ["a"]}))
+
+
+# --- dates outside the nanosecond range, exact duplicates ---------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["1200", "1600-01", "Jan 2300", "1500-01-01", "9999999999"])
+def test_one_date_outside_1678_2261_never_refuses_the_file(tmp_path: Path, bad: str) -> None:
+    path = tmp_path / "old.csv"
+    path.write_text(f"text,date\nold,{bad}\nnew,2015-10-20\nnone,\n")
+    df = load_statements(path)
+    report = get_load_report(df)
+    assert pd.isna(df["date"].iloc[0]) and df["date"].iloc[1] == pd.Timestamp("2015-10-20")
+    assert (report.undated, report.out_of_range_dates, report.unparsed_dates) == (2, 1, 0)
+    assert any(bad in w and "1678-2261" in w for w in report.warnings)
+    assert "outside 1678-2261" in report.summary()
+
+
+def test_a_list_in_a_json_date_is_unreadable_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "dates.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"text": "a", "date": ["2015-10-20"]},
+                {"text": "b", "date": {"y": 2015}},
+                {"text": "c", "date": "2015-10-20"},
+            ]
+        )
+    )
+    df = load_statements(path)
+    assert list(df["date_precision"]) == ["none", "none", "day"]
+    assert get_load_report(df).unparsed_dates == 2
+
+
+def test_date_order_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "us.csv"
+    path.write_text("text,date\na,10/15/2015\nb,05/10/2015\n")
+    df = load_statements(path)
+    assert get_load_report(df).date_order == "month/day/year"
+    assert df["date"].iloc[1] == pd.Timestamp("2015-05-10")
+
+
+@pytest.mark.parametrize(
+    ("header", "second"),
+    [
+        ("id,title,text,date", "b,Joint,We stand together.,2015-10-20"),
+        ("party,title,text,date", "TKP,Joint,We stand together.,2015-10-20"),
+        ("country,title,text,date", "TUR,Joint,We stand together.,2015-10-20"),
+    ],
+)
+def test_rows_differing_in_id_party_or_country_are_not_duplicates(
+    tmp_path: Path, header: str, second: str
+) -> None:
+    first = second.replace("b,", "a,", 1).replace("TKP,", "KKE,", 1).replace("TUR,", "GRC,", 1)
+    path = tmp_path / "joint.csv"
+    path.write_text(f"{header}\n{first}\n{second}\n{first}\n")
+    df = load_statements(path)
+    report = get_load_report(df)
+    assert (len(df), report.duplicates) == (2, 1)  # only the third row repeats the first exactly
+    assert df["id"].is_unique
+    assert header.split(",")[0] in report.duplicate_key
+    assert any(
+        "duplicate" in w and "ids, parties or countries are kept" in w for w in report.warnings
+    )
+
+
+def test_hashed_ids_do_not_change_for_files_without_source_columns(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "plain.csv"
+    path.write_text("title,text,date,url\nA,one,2015-10-20,u1\n")
+    key = "A\x1fone\x1f2015-10-20\x1fu1"
+    expected = "s-" + hashlib.sha1(key.encode()).hexdigest()[:16]
+    assert load_statements(path)["id"].iloc[0] == expected
+
+
+def test_list_bytes_and_struct_cells_become_readable_text(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "text": pa.array([["one", "two"], ["three"]], type=pa.list_(pa.string())),
+            "title": pa.array([b"bytes title", b"x"], type=pa.binary()),
+            "url": pa.array([{"host": "a.org"}, None], type=pa.struct([("host", pa.string())])),
+        }
+    )
+    path = tmp_path / "nested.parquet"
+    pq.write_table(table, path)
+    df = load_statements(path)
+    assert list(df["text"]) == ["one; two", "three"]
+    assert df["title"].iloc[0] == "bytes title"
+    assert df["url"].iloc[0] == '{"host": "a.org"}'

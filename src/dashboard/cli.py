@@ -1,4 +1,5 @@
-"""The ``dashboard`` command: ``enrich`` a dataset, ``serve`` the app, list ``parties``.
+"""The ``dashboard`` command: ``enrich``, ``ingest`` into the store, ``stats``, ``compact``,
+``serve`` the app, list ``parties``.
 
 Every sub-command turns a ``DatasetError`` into one clear line on stderr and exit status 2;
 nothing here prints a traceback for bad input.
@@ -7,12 +8,14 @@ nothing here prints a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from dashboard.columns import parse_mapping
 from dashboard.errors import DatasetError
 from dashboard.paths import REPO_ROOT
 
@@ -38,14 +41,10 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     from dashboard.topics import load_taxonomy
 
     out = Path(args.output)
-    if out.suffix.lower() not in OUTPUT_FORMATS:
-        raise DatasetError(
-            f"cannot write '{out.suffix or out.name}' files",
-            where=str(out),
-            hint=f"Name the output with one of {', '.join(OUTPUT_FORMATS)}",
-        )
+    check_output(out, Path(args.input), OUTPUT_FORMATS)
+    apply_limits(args)
     taxonomy = load_taxonomy(args.topics) if args.topics else None
-    df = load_statements(args.input)
+    df = load_statements(args.input, parse_mapping(args.map) if args.map else None)
     report = get_load_report(df)
     update, close = _progress_bar(len(df), "enriching")
     try:
@@ -53,8 +52,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     finally:
         close()
     writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(writers[out.suffix.lower()](enriched))
+    write_output(out, writers[out.suffix.lower()](enriched))
     linked = int(enriched["parties"].map(len).gt(0).sum())
     print(f"{args.input}: {report.summary()}", file=sys.stderr)
     print(
@@ -65,10 +63,141 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_output(out: Path, source: Path, formats: Sequence[str]) -> None:
+    """Refuse an output path that is a folder, the input itself, or of an unknown format."""
+    if out.is_dir():
+        raise DatasetError(
+            "the output is a folder, not a file name",
+            where=str(out),
+            hint=f"give a file name inside it, e.g. {out / ('enriched' + formats[0])}",
+        )
+    if out.suffix.lower() not in formats:
+        raise DatasetError(
+            f"cannot write '{out.suffix or out.name}' files",
+            where=str(out),
+            hint=f"Name the output with one of {', '.join(formats)}",
+        )
+    try:
+        same = out.exists() and out.resolve() == source.resolve()
+    except OSError:
+        same = False
+    if same:
+        raise DatasetError(
+            "the output is the input file; writing it would destroy the statements",
+            where=str(out),
+            hint="give the output another name",
+        )
+
+
+def write_output(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` through a temporary file, turning OS errors into one line."""
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise DatasetError(
+            f"the output could not be written ({err.strerror or err})",
+            where=str(out),
+            hint="check that the folder exists and that you may write to it",
+        ) from err
+
+
+def apply_limits(args: argparse.Namespace) -> None:
+    """``--max-rows`` / ``--max-mb`` set the variables ``dashboard.limits`` reads."""
+    from dashboard.limits import MB_ENV, ROWS_ENV
+
+    if getattr(args, "max_rows", None):
+        os.environ[ROWS_ENV] = str(args.max_rows)
+    if getattr(args, "max_mb", None):
+        os.environ[MB_ENV] = str(args.max_mb)
+
+
+def add_load_options(p: argparse.ArgumentParser) -> None:
+    """The options every command that loads a dataset shares."""
+    p.add_argument(
+        "--map",
+        metavar="OURS=THEIRS,...",
+        help="which column holds what, e.g. text=headline_text,date=publish_date "
+        "(OURS: id, title, text, date, url, party, country, region, language)",
+    )
+    p.add_argument("--topics", help="a topic taxonomy TOML file (default: data/topics.toml)")
+    p.add_argument("--max-rows", type=int, help="row limit per file (default 5,000,000)")
+    p.add_argument("--max-mb", type=int, help="uncompressed size limit in MB (default 2,048)")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Load, enrich and add FILEs to the store as one batch; ids already stored are skipped."""
+    from dashboard.store import default_store, ingest
+    from dashboard.topics import load_taxonomy
+
+    root = Path(args.store) if args.store else default_store()
+    apply_limits(args)
+    taxonomy = load_taxonomy(args.topics) if args.topics else None
+    mapping = parse_mapping(args.map) if args.map else None
+    result, reports = ingest(args.files, root, mapping=mapping, taxonomy=taxonomy)
+    for line in reports:
+        print(line, file=sys.stderr)
+    if not result.added:
+        print(
+            f"nothing new: all {result.read:,} statements are already in the store {root} "
+            f"({result.total:,} statements)",
+            file=sys.stderr,
+        )
+        return 0
+    already = f", {result.already_stored:,} already there" if result.already_stored else ""
+    print(
+        f"added {result.added:,} statements to {root} as {result.batch}{already}; "
+        f"the store holds {result.total:,}" + (" (compacted)" if result.compacted else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the store's counts (``--json``: one JSON object)."""
+    import json
+
+    from dashboard.store import default_store, store_stats
+
+    stats = store_stats(Path(args.store) if args.store else default_store())
+    if args.json:
+        print(json.dumps(stats))
+    else:
+        for key, value in stats.items():
+            print(f"{key:<11} {value if value is not None else '-'}")
+    return 0
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    """Merge the store's parts into one file."""
+    from dashboard.store import compact, default_store
+
+    root = Path(args.store) if args.store else default_store()
+    merged = compact(root)
+    outcome = "compacted into one part" if merged else "nothing to compact"
+    print(f"{root}: {outcome}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
-    """Start the Streamlit app on ``--data`` (default: the bundled sample)."""
+    """Start the Streamlit app on ``--data`` or ``--store`` (default: the bundled sample)."""
+    from dashboard.store import is_store
+
     env = dict(os.environ)
-    if args.data:
+    if args.store:
+        store = Path(args.store).resolve()
+        if not is_store(store):
+            raise DatasetError(
+                "no statement store here",
+                where=str(args.store),
+                hint="create one with `dashboard ingest FILE --store DIR`",
+            )
+        env["DASHBOARD_DATA"] = str(store)
+    elif args.data:
         data = Path(args.data).resolve()
         if not data.is_file():
             raise DatasetError(
@@ -88,7 +217,13 @@ def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
         *extra,
     ]
     print(f"Party Statements Dashboard on http://{args.host}:{args.port}", file=sys.stderr)
+    sys.stderr.flush()
     # Streamlit reads .streamlit/config.toml from the working directory: run from the repo root.
+    if os.name == "posix":
+        # Become Streamlit: SIGTERM from a service manager or SIGINT reach the server itself,
+        # so nothing is left serving the port.
+        os.chdir(REPO_ROOT)
+        os.execve(sys.executable, command, env)
     return subprocess.call(command, env=env, cwd=REPO_ROOT)
 
 
@@ -142,12 +277,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("enrich", help="find parties, countries and topics in a dataset")
     p.add_argument("input", help="CSV/TSV, JSON, JSON Lines, Parquet, XLSX or TXT file")
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv or .parquet")
-    p.add_argument("--topics", help="a topic taxonomy TOML file (default: data/topics.toml)")
+    add_load_options(p)
 
     p = sub.add_parser("serve", help="start the dashboard (extra args go to streamlit)")
-    p.add_argument("--data", help="dataset to open (default: the bundled sample)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--data", help="dataset to open (default: the bundled sample)")
+    group.add_argument("--store", help="a statement store (a folder made by `dashboard ingest`)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="localhost", help="address to listen on")
+
+    store_help = "the store folder (default: $DASHBOARD_STORE, else ./data/store)"
+    p = sub.add_parser("ingest", help="enrich files and add their statements to the store")
+    p.add_argument("files", nargs="+", metavar="FILE", help="statement files, as for enrich")
+    p.add_argument("--store", help=store_help)
+    add_load_options(p)
+
+    p = sub.add_parser("stats", help="count the statements in the store")
+    p.add_argument("--store", help=store_help)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("compact", help="merge the store's batch files into one")
+    p.add_argument("--store", help=store_help)
 
     p = sub.add_parser("generate", help="write synthetic statements for benchmarks")
     p.add_argument("--n", type=int, default=100_000, help="how many statements")
@@ -169,9 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_enrich(args)
         if args.command == "serve":
             return cmd_serve(args, extra)
-        if args.command == "generate":
-            return cmd_generate(args)
-        return cmd_parties(args)
+        commands = {
+            "ingest": cmd_ingest,
+            "stats": cmd_stats,
+            "compact": cmd_compact,
+            "generate": cmd_generate,
+        }
+        return commands.get(args.command, cmd_parties)(args)
     except DatasetError as err:
         print(f"dashboard {args.command}: {err}", file=sys.stderr)
         return 2

@@ -258,11 +258,16 @@ def read_enriched(path: Path) -> pd.DataFrame:
             where=str(path),
             hint="Re-create it with `dashboard enrich INPUT -o OUTPUT`",
         ) from err
+    return normalise_enriched(df, str(path))
+
+
+def normalise_enriched(df: pd.DataFrame, where: str) -> pd.DataFrame:
+    """An enriched frame read from a file or the store, with the dtypes every stage expects."""
     missing = (ENRICHED_MARKERS | {"id"}) - set(df.columns)
     if missing:
         raise DatasetError(
             f"enriched file lacks the columns {', '.join(sorted(missing))}",
-            where=str(path),
+            where=where,
             hint="Re-create it with `dashboard enrich INPUT -o OUTPUT`",
         )
     try:
@@ -270,7 +275,7 @@ def read_enriched(path: Path) -> pd.DataFrame:
     except (pa.ArrowException, TypeError, ValueError) as err:
         raise DatasetError(
             f"the enriched file's list columns are not lists of names ({err})",
-            where=str(path),
+            where=where,
             hint="Re-create it with `dashboard enrich INPUT -o OUTPUT`",
         ) from err
 
@@ -295,6 +300,14 @@ def load_dataset(
     label = name or getattr(source, "name", None) or str(source)
     if isinstance(source, str | os.PathLike) and mapping is None:
         path = Path(source)
+        from dashboard.store import is_store, read_store
+
+        if is_store(path):  # a folder written by `dashboard ingest`
+            df = read_store(path)
+            report = LoadReport(source=path.name, format="statement store")
+            report.rows_read = report.rows_kept = len(df)
+            report.undated = int(df["date"].isna().sum())
+            return Dataset.from_enriched(df, report=report, source=path.name)
         if _enriched_columns(path) >= ENRICHED_MARKERS:
             df = read_enriched(path)
             n = len(df)

@@ -1,25 +1,44 @@
 """Vectorised date parsing with an honest precision: ``day``, ``month``, ``year`` or ``none``.
 
-Owns turning whatever a dataset has in its date column (ISO strings, timestamps with a zone,
-"2015-10", "October 2015", "15th October 2015", "15/10/2015", Excel datetime cells, Parquet
-timestamps) into a ``datetime64[ns]`` column plus a ``date_precision`` category. A date is never
-made more precise than its source: "2015-10" becomes 1 October 2015 with precision ``month``.
-Real data repeats the same date strings many times, so each distinct value is parsed once; common
-shapes go through regex masks and ``pd.to_datetime`` with explicit formats, and only the leftovers
+Owns turning whatever a dataset has in its date column (ISO strings, timestamps with a zone
+offset or a zone name from ``data/timezones.csv``, "2015-10", "October 2015", "15th October
+2015", "15/10/2015", "20150601", Excel datetime cells, Parquet timestamps) into a
+``datetime64[ns]`` column plus a ``date_precision`` category. A date is never made more precise
+than its source: "2015-10" becomes 1 October 2015 with precision ``month``.
+
+Dates are built as ``datetime64[us]`` (pandas 3's own unit, good for any year 1-9999) and only
+then narrowed to the frame's ``datetime64[ns]``; a date outside what nanoseconds can hold
+(1678-2261) is left undated and counted in ``out_of_range`` - never wrapped round to another
+year. Impossible dates ("2015-13-01", "31/02/2015"), zone names we do not know for sure ("IST")
+and values that are not dates at all (a list in a JSON file) are undated and counted in
+``unparsed``. Real data repeats the same date strings many times, so each distinct value is parsed
+once; common shapes go through regex masks and vectorised numpy arithmetic, and only the leftovers
 reach ``dateutil``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import functools
+import warnings as py_warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from dateutil import parser as dateutil_parser
+from dateutil import tz as dateutil_tz
+
+from dashboard.paths import reference_file
 
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "none")
 PRECISION_DTYPE = pd.CategoricalDtype(list(PRECISIONS), ordered=False)
+
+#: The years a ``datetime64[ns]`` column can hold whole (1677-09-21 .. 2262-04-11).
+NS_FIRST_YEAR, NS_LAST_YEAR = 1678, 2261
+_NS_MIN = np.datetime64(f"{NS_FIRST_YEAR}-01-01T00:00:00", "us")
+_NS_MAX = np.datetime64(f"{NS_LAST_YEAR + 1}-01-01T00:00:00", "us")
+_NAT = np.datetime64("NaT", "us")
 
 _DAY, _MONTH, _YEAR, _NONE = range(4)
 
@@ -47,7 +66,12 @@ _MONTHS["sept"] = 9
 
 _ORD = r"(?:st|nd|rd|th)?"
 _ISO_DAY = r"^(\d{4})-(\d{2})-(\d{2})$"
-_ISO_TIME = r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$"
+_ISO_TIME = (
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
+_ISO_ZONE_NAME = r"^(\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s+([A-Za-z]{1,5})$"
+_COMPACT = r"^(\d{4})(\d{2})(\d{2})$"
 _YMD = r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$"
 _YM = r"^(\d{4})[-/.](\d{1,2})$"
 _YEAR_RE = r"^(\d{4})$"
@@ -56,11 +80,15 @@ _D_MON_Y = rf"^(\d{{1,2}}){_ORD}\s+(?:of\s+)?([A-Za-z]+)\.?,?\s+(\d{{4}})$"
 _MON_D_Y = rf"^([A-Za-z]+)\.?\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})$"
 _MON_Y = r"^([A-Za-z]+)\.?,?\s+(\d{4})$"
 _EPOCH = r"^(\d{10}|\d{13})$"
+# Values that start like an ISO date: never read day-first, whatever the column does.
+_ISO_START = r"^\d{4}-\d{1,2}-\d{1,2}"
 
 # Two defaults that differ in every field: whatever dateutil fills from the default differs
 # between the two parses, which tells us the string did not contain that field.
 _DEFAULT_A = dt.datetime(2001, 1, 1)
 _DEFAULT_B = dt.datetime(2002, 2, 2)
+
+DAY_FIRST, MONTH_FIRST = "day/month/year", "month/day/year"
 
 
 @dataclass
@@ -72,6 +100,13 @@ class ParsedDates:
     unparsed: int = 0  # non-empty values that could not be read as a date
     examples: list[str] = field(default_factory=list)  # a few of those values, for messages
     warnings: list[str] = field(default_factory=list)
+    out_of_range: int = 0  # dates read but outside 1678-2261, left undated
+    out_of_range_examples: list[str] = field(default_factory=list)
+    #: how numeric dates like 05/10/2015 were read: DAY_FIRST, MONTH_FIRST, or "" (none seen)
+    order: str = ""
+    order_evidence: str = ""
+    #: per row: True where a date was read but lies outside 1678-2261 (so it is left undated)
+    outside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -85,176 +120,349 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_dates_detailed(values: pd.Series) -> ParsedDates:
-    """Like :func:`parse_dates`, also counting unreadable values and noting ambiguous ones."""
+    """Like :func:`parse_dates`, also counting unreadable and out-of-range values."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        dates = values.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
-        return _from_timestamps(dates)
+        stamps = values.dt.tz_convert("UTC").dt.tz_localize(None)
+        return _from_timestamps(stamps, values)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return _from_timestamps(values.astype("datetime64[ns]"))
+        return _from_timestamps(values, values)
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    u_dates, u_prec, warnings = _parse_uniques(np.asarray(uniques, dtype=object))
-    u_dates = np.append(u_dates, np.datetime64("NaT", "ns"))
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:
+        # Lists, objects and other unhashable cells (JSON, Parquet) are not dates: one marker.
+        codes, uniques = pd.factorize(values.map(_hashable), use_na_sentinel=True)
+    if values.dtype == object:
+        uniques = pd.Index(uniques.map(_hashable), dtype=object)  # bytes and arrays, too
+    uniques_obj = np.asarray(uniques, dtype=object)
+    result = _parse_uniques(uniques_obj)
+    u_dates, u_prec = result.dates, result.precision
+    in_range = (u_dates >= _NS_MIN) & (u_dates < _NS_MAX)
+    outside = ~np.isnat(u_dates) & ~in_range
+    u_dates = np.where(outside, _NAT, u_dates)
+    u_prec = np.where(outside, np.int8(_NONE), u_prec).astype(np.int8)
+    u_dates = np.append(u_dates, _NAT)
     u_prec = np.append(u_prec, np.int8(_NONE))
     # factorize marks missing values with -1, which indexes the appended NaT / "none" slot.
-    dates = pd.Series(u_dates[codes], index=values.index, dtype="datetime64[ns]", name=values.name)
-    prec_codes = u_prec[codes]
+    dates = pd.Series(u_dates[codes].astype("datetime64[ns]"), index=values.index, name=values.name)
     precision = pd.Series(
-        pd.Categorical.from_codes(prec_codes, dtype=PRECISION_DTYPE),
+        pd.Categorical.from_codes(u_prec[codes], dtype=PRECISION_DTYPE),
         index=values.index,
         name="date_precision",
     )
 
-    failed_unique = np.isnat(u_dates[:-1]) & ~_blank(uniques)
-    failed_rows = failed_unique[codes[codes >= 0]] if len(codes) else np.array([], dtype=bool)
-    examples = [str(v) for v in np.asarray(uniques, dtype=object)[failed_unique][:3]]
-    return ParsedDates(dates, precision, int(failed_rows.sum()), examples, warnings)
+    present = codes >= 0
+    failed_unique = np.isnat(u_dates[:-1]) & ~outside & ~_blank(uniques_obj)
+    failed_rows = failed_unique[codes[present]] if len(codes) else np.array([], dtype=bool)
+    outside_rows = outside[codes[present]] if len(codes) else np.array([], dtype=bool)
+    examples = [_as_text(v) for v in uniques_obj[failed_unique][:3]]
+    outside_examples = [_as_text(v) for v in uniques_obj[outside][:3]]
+    return ParsedDates(
+        dates,
+        precision,
+        int(failed_rows.sum()),
+        examples,
+        result.warnings,
+        int(outside_rows.sum()),
+        outside_examples,
+        result.order,
+        result.order_evidence,
+        np.append(outside, False)[codes],
+    )
 
 
-def _from_timestamps(dates: pd.Series) -> ParsedDates:
-    codes = np.where(dates.isna().to_numpy(), _NONE, _DAY).astype(np.int8)
+@dataclass
+class _Uniques:
+    dates: np.ndarray  # datetime64[us], NaT when unreadable
+    precision: np.ndarray  # int8 codes
+    warnings: list[str]
+    order: str = ""
+    order_evidence: str = ""
+
+
+_NOT_A_DATE = "\x00not-a-date"  # the marker for list/object cells; never parses
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, (list, tuple, dict, set, np.ndarray, bytes, bytearray)):
+        return _NOT_A_DATE
+    return value
+
+
+def _from_timestamps(stamps: pd.Series, original: pd.Series) -> ParsedDates:
+    """A column that already holds timestamps: day precision, out-of-range ones undated."""
+    micro = stamps.to_numpy(dtype="datetime64[us]") if len(stamps) else np.array([], "M8[us]")
+    outside = ~np.isnat(micro) & ((micro < _NS_MIN) | (micro >= _NS_MAX))
+    micro = np.where(outside, _NAT, micro)
+    codes = np.where(np.isnat(micro), _NONE, _DAY).astype(np.int8)
     precision = pd.Series(
         pd.Categorical.from_codes(codes, dtype=PRECISION_DTYPE),
-        index=dates.index,
+        index=stamps.index,
         name="date_precision",
     )
-    return ParsedDates(dates, precision)
+    dates = pd.Series(micro.astype("datetime64[ns]"), index=stamps.index, name=stamps.name)
+    examples = [str(v) for v in original[outside].astype(str).unique()[:3]]
+    return ParsedDates(dates, precision, 0, [], [], int(outside.sum()), examples, outside=outside)
 
 
-def _blank(uniques: object) -> np.ndarray:
+def _blank(uniques: np.ndarray) -> np.ndarray:
     """True for distinct values that are empty after stripping (undated, not unreadable)."""
-    as_text = pd.Series(np.asarray(uniques, dtype=object)).map(_as_text)
+    as_text = pd.Series(uniques, dtype=object).map(_as_text)
     return (as_text.str.len() == 0).to_numpy()
 
 
 def _as_text(value: object) -> str:
+    if isinstance(value, str) and value == _NOT_A_DATE:
+        return "(a list or object, not a date)"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel and JSON turn year columns into floats: 2015.0
     return str(value).strip()
 
 
-def _parse_uniques(uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Parse distinct values: returns ``(datetime64[ns] array, precision codes, warnings)``."""
+def zone_offsets() -> dict[str, int]:
+    """``{abbreviation: offset from UTC in seconds}`` from ``data/timezones.csv``.
+
+    Only abbreviations that mean one zone are listed; an ambiguous one (CST, IST, BST) leaves
+    the date unreadable rather than guessed.
+    """
+    return _read_zones(str(reference_file("timezones.csv")))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_zones(path: str) -> dict[str, int]:
+    table: dict[str, int] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            offset = row["utc_offset"].strip()
+            sign = -1 if offset.startswith("-") else 1
+            hours, minutes = offset.lstrip("+-").split(":")
+            seconds = int(hours) * 3600 + int(minutes) * 60
+            table[row["abbreviation"].strip().upper()] = sign * seconds
+    return table
+
+
+def _tzinfos() -> dict[str, dt.tzinfo]:
+    """The zone names of ``data/timezones.csv`` as dateutil ``tzinfos``."""
+    return _zone_infos(str(reference_file("timezones.csv")))
+
+
+@functools.lru_cache(maxsize=4)
+def _zone_infos(path: str) -> dict[str, dt.tzinfo]:
+    return {name: dateutil_tz.tzoffset(name, sec) for name, sec in _read_zones(path).items()}
+
+
+def _parse_uniques(uniques: np.ndarray) -> _Uniques:
+    """Parse distinct values into ``datetime64[us]`` with precision codes."""
     n = len(uniques)
-    out = np.full(n, np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    out = np.full(n, _NAT, dtype="datetime64[us]")
     prec = np.full(n, _NONE, dtype=np.int8)
     warnings: list[str] = []
+    result = _Uniques(out, prec, warnings)
     if n == 0:
-        return out, prec, warnings
+        return result
 
     # Excel cells and Python objects that already are dates need no parsing.
     is_stamp = np.fromiter(
         (isinstance(v, (dt.date, np.datetime64)) for v in uniques), dtype=bool, count=n
     )
-    if is_stamp.any():
-        stamps = pd.to_datetime(pd.Series(uniques[is_stamp]), utc=True, errors="coerce")
-        out[is_stamp] = stamps.dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
-        prec[is_stamp] = np.where(np.isnat(out[is_stamp]), _NONE, _DAY)
+    for i in np.flatnonzero(is_stamp):
+        out[i] = _stamp_to_us(uniques[i])
+        prec[i] = _NONE if np.isnat(out[i]) else _DAY
 
-    text = pd.Series(uniques).map(_as_text).astype(str)
-    todo = ~is_stamp & (text.str.len() > 0).to_numpy()
+    text = pd.Series(uniques, dtype=object).map(_as_text).astype(str)
+    not_a_date = np.fromiter((v is _NOT_A_DATE for v in uniques), dtype=bool, count=n)
+    todo = ~is_stamp & ~not_a_date & (text.str.len() > 0).to_numpy()
 
-    def fill(mask: np.ndarray, parsed: pd.Series, level: int) -> None:
-        values = parsed.to_numpy(dtype="datetime64[ns]")
-        ok = ~np.isnat(values)
-        idx = np.flatnonzero(mask)[ok]
-        out[idx] = values[ok]
-        prec[idx] = level
+    def fill(mask: np.ndarray, parsed: np.ndarray, level: int) -> None:
+        # A value of one of the known shapes that does not make a real date ("2015-13-01") is
+        # unreadable: dateutil would only guess it into another date.
+        idx = np.flatnonzero(mask)
+        ok = ~np.isnat(parsed)
+        out[idx[ok]] = parsed[ok]
+        prec[idx[ok]] = level
         todo[idx] = False
 
     def match(pattern: str) -> np.ndarray:
         return todo & text.str.match(pattern).to_numpy()
 
+    def parts(mask: np.ndarray, pattern: str) -> pd.DataFrame:
+        return text[mask].str.extract(pattern)
+
     m = match(_ISO_DAY)
     if m.any():
-        fill(m, pd.to_datetime(text[m], format="%Y-%m-%d", errors="coerce"), _DAY)
+        p = parts(m, _ISO_DAY)
+        fill(m, _assemble(p[0], p[1], p[2]), _DAY)
     m = match(_ISO_TIME)
     if m.any():
-        stamps = pd.to_datetime(text[m], format="ISO8601", utc=True, errors="coerce")
-        fill(m, stamps.dt.tz_localize(None), _DAY)
+        p = parts(m, _ISO_TIME)
+        day = _assemble(p[0], p[1], p[2])
+        seconds = _clock(p[3], p[4], p[5].fillna("0"))
+        offset = p[6].fillna("Z").map(_offset_seconds).to_numpy(dtype=np.int64)
+        fill(m, _shift(day, seconds - offset), _DAY)
+    m = match(_ISO_ZONE_NAME)
+    if m.any():
+        p = parts(m, _ISO_ZONE_NAME)
+        zones = zone_offsets()
+        known = p[1].str.upper().isin(list(zones)).to_numpy()
+        stamps = np.full(int(m.sum()), _NAT, dtype="datetime64[us]")
+        if known.any():
+            inner = p[0][known].str.extract(_ISO_TIME)
+            day = _assemble(inner[0], inner[1], inner[2])
+            seconds = _clock(inner[3], inner[4], inner[5].fillna("0"))
+            offset = p[1][known].str.upper().map(zones).to_numpy(dtype=np.int64)
+            stamps[known] = _shift(day, seconds - offset)
+        fill(m, stamps, _DAY)
+    m = match(_COMPACT)
+    if m.any():
+        p = parts(m, _COMPACT)
+        fill(m, _assemble(p[0], p[1], p[2]), _DAY)
     m = match(_YMD)
     if m.any():
-        parts = text[m].str.extract(_YMD).astype(int)
-        fill(m, _assemble(parts[0], parts[1], parts[2]), _DAY)
+        p = parts(m, _YMD)
+        fill(m, _assemble(p[0], p[1], p[2]), _DAY)
     m = match(_YM)
     if m.any():
-        parts = text[m].str.extract(_YM).astype(int)
-        fill(m, _assemble(parts[0], parts[1], 1), _MONTH)
+        p = parts(m, _YM)
+        fill(m, _assemble(p[0], p[1], 1), _MONTH)
     m = match(_YEAR_RE)
     if m.any():
-        fill(m, _assemble(text[m].astype(int), 1, 1), _YEAR)
+        fill(m, _assemble(text[m], 1, 1), _YEAR)
     m = match(_EPOCH)
     if m.any():
-        digits = text[m].astype("int64")
+        digits = text[m].astype("int64").to_numpy()
         seconds = np.where(text[m].str.len().to_numpy() == 13, digits // 1000, digits)
-        fill(m, pd.to_datetime(pd.Series(seconds, index=digits.index), unit="s"), _DAY)
+        fill(m, seconds.astype("datetime64[s]").astype("datetime64[us]"), _DAY)
 
     dayfirst = True
     m = match(_NUMERIC_DMY)
     if m.any():
-        parts = text[m].str.extract(_NUMERIC_DMY).astype(int)
-        first, second, year = parts[0], parts[1], parts[2]
+        p = parts(m, _NUMERIC_DMY).astype(int)
+        first, second, year = p[0], p[1], p[2]
         says_dmy, says_mdy = first > 12, second > 12
         # Decide for the whole column: one "10/15/2015" means the file writes month first.
         dayfirst = not (says_mdy.any() and not says_dmy.any())
-        day = first.where(says_dmy | (dayfirst & ~says_mdy), second)
-        month = second.where(says_dmy | (dayfirst & ~says_mdy), first)
+        as_dmy = says_dmy | (dayfirst & ~says_mdy)
+        day = first.where(as_dmy, second)
+        month = second.where(as_dmy, first)
         fill(m, _assemble(year, month, day), _DAY)
+        result.order = DAY_FIRST if dayfirst else MONTH_FIRST
+        if dayfirst and says_dmy.any():
+            evidence = f"e.g. '{text[m][says_dmy.to_numpy()].iloc[0]}'"
+        elif not dayfirst:
+            evidence = f"e.g. '{text[m][says_mdy.to_numpy()].iloc[0]}'"
+        else:
+            evidence = "no value has a month above 12 in second place"
+        result.order_evidence = evidence
         ambiguous = ~says_dmy & ~says_mdy & (first != second)
         if ambiguous.any():
             example = text[m][ambiguous.to_numpy()].iloc[0]
-            order, evidence = (
-                ("day/month/year", "no value has a month above 12 in second place")
-                if dayfirst
-                else ("month/day/year", f"e.g. '{text[m][says_mdy.to_numpy()].iloc[0]}'")
-            )
             warnings.append(
                 f"dates such as '{example}' ({int(ambiguous.sum()):,} distinct values) could be "
-                f"day/month or month/day; read as {order} ({evidence})"
+                f"day/month or month/day; read as {result.order} ({evidence})"
             )
 
     m = match(_D_MON_Y)
     if m.any():
-        parts = text[m].str.extract(_D_MON_Y)
-        fill(m, _assemble(parts[2], _month_number(parts[1]), parts[0]), _DAY)
+        p = parts(m, _D_MON_Y)
+        fill(m, _assemble(p[2], _month_number(p[1]), p[0]), _DAY)
     m = match(_MON_D_Y)
     if m.any():
-        parts = text[m].str.extract(_MON_D_Y)
-        fill(m, _assemble(parts[2], _month_number(parts[0]), parts[1]), _DAY)
+        p = parts(m, _MON_D_Y)
+        fill(m, _assemble(p[2], _month_number(p[0]), p[1]), _DAY)
     m = match(_MON_Y)
     if m.any():
-        parts = text[m].str.extract(_MON_Y)
-        fill(m, _assemble(parts[1], _month_number(parts[0]), 1), _MONTH)
+        p = parts(m, _MON_Y)
+        fill(m, _assemble(p[1], _month_number(p[0]), 1), _MONTH)
 
+    iso_start = text.str.match(_ISO_START).to_numpy()
     for i in np.flatnonzero(todo):
-        parsed = _parse_one(text.iat[i], dayfirst)
+        parsed = _parse_one(text.iat[i], dayfirst and not iso_start[i])
         if parsed is not None:
             out[i], prec[i] = parsed
-    return out, prec, warnings
+    return result
+
+
+def _stamp_to_us(value: object) -> np.datetime64:
+    """A Python/numpy date or datetime as naive UTC ``datetime64[us]`` (NaT if unusable)."""
+    try:
+        if isinstance(value, np.datetime64):
+            return value.astype("datetime64[us]")
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(dt.UTC).replace(tzinfo=None)
+            return np.datetime64(value, "us")
+        if isinstance(value, dt.date):
+            return np.datetime64(value, "D").astype("datetime64[us]")
+    except (OverflowError, ValueError, TypeError):
+        pass
+    return _NAT
 
 
 def _month_number(names: pd.Series) -> pd.Series:
     return names.str.lower().map(_MONTHS)
 
 
-def _assemble(year: object, month: object, day: object) -> pd.Series:
-    """Build dates from parts; impossible ones (month 13, 31 June) become NaT."""
-    parts = pd.DataFrame({"year": year, "month": month, "day": day})
-    parts = parts.apply(pd.to_numeric, errors="coerce")
-    valid = parts.notna().all(axis=1)
-    result = pd.Series(pd.NaT, index=parts.index, dtype="datetime64[ns]")
-    if valid.any():
-        built = pd.to_datetime(parts[valid].astype("int64"), errors="coerce")
-        result[valid] = built.astype("datetime64[ns]")
-    return result
+def _numbers(values: object, index: pd.Index) -> np.ndarray:
+    """Parts as float (NaN when missing or not a number), aligned to ``index``."""
+    if isinstance(values, pd.Series):
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    return np.full(len(index), float(values))  # type: ignore[arg-type]
+
+
+def _assemble(year: object, month: object, day: object) -> np.ndarray:
+    """Dates from parts as ``datetime64[us]``; impossible ones (month 13, 31 June) are NaT.
+
+    Pure numpy arithmetic on calendar units: any year 1-9999 works and nothing can raise.
+    """
+    index = next(v.index for v in (year, month, day) if isinstance(v, pd.Series))
+    y, mo, d = (_numbers(v, index) for v in (year, month, day))
+    valid = (
+        ~np.isnan(y) & ~np.isnan(mo) & ~np.isnan(d)
+        & (y >= 1) & (y <= 9999) & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= 31)
+    )  # fmt: skip
+    y, mo, d = (np.where(valid, v, 1).astype(np.int64) for v in (y, mo, d))
+    months = (y - 1970) * 12 + (mo - 1)
+    first = months.astype("datetime64[M]").astype("datetime64[D]")
+    days = first + (d - 1).astype("timedelta64[D]")
+    # 31 June rolls into July: such a date does not exist.
+    valid &= days.astype("datetime64[M]") == months.astype("datetime64[M]")
+    return np.where(valid, days.astype("datetime64[us]"), _NAT)
+
+
+def _clock(hours: pd.Series, minutes: pd.Series, seconds: pd.Series) -> np.ndarray:
+    h, mi, s = (
+        pd.to_numeric(v, errors="coerce").to_numpy(dtype=float) for v in (hours, minutes, seconds)
+    )
+    bad = (h > 24) | (mi > 59) | (s > 60)
+    total = np.where(bad, np.nan, h * 3600 + mi * 60 + s)
+    return total
+
+
+def _shift(day: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """``day`` plus ``seconds`` (NaN seconds make NaT)."""
+    bad = np.isnan(seconds) | np.isnat(day)
+    delta = np.where(bad, 0, seconds).astype(np.int64).astype("timedelta64[s]")
+    return np.where(bad, _NAT, day + delta)
+
+
+def _offset_seconds(zone: str) -> int:
+    if zone == "Z":
+        return 0
+    sign = -1 if zone.startswith("-") else 1
+    digits = zone[1:].replace(":", "")
+    return sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
 
 
 def _parse_one(value: str, dayfirst: bool) -> tuple[np.datetime64, int] | None:
     """dateutil for the odd shapes left over; ``None`` when the value is not a date."""
+    zones = _tzinfos()
     try:
-        a = dateutil_parser.parse(value, default=_DEFAULT_A, dayfirst=dayfirst)
-        b = dateutil_parser.parse(value, default=_DEFAULT_B, dayfirst=dayfirst)
-    except (ValueError, OverflowError, TypeError):
+        with py_warnings.catch_warnings():
+            # A zone name we do not know would otherwise be dropped with only a warning.
+            py_warnings.simplefilter("error", dateutil_parser.UnknownTimezoneWarning)
+            a = dateutil_parser.parse(value, default=_DEFAULT_A, dayfirst=dayfirst, tzinfos=zones)
+            b = dateutil_parser.parse(value, default=_DEFAULT_B, dayfirst=dayfirst, tzinfos=zones)
+    except (ValueError, OverflowError, TypeError, dateutil_parser.UnknownTimezoneWarning):
         return None
     if a.year != b.year:
         return None  # "15 October" without a year: do not invent one
@@ -264,12 +472,7 @@ def _parse_one(value: str, dayfirst: bool) -> tuple[np.datetime64, int] | None:
         level = _MONTH
     else:
         level = _DAY
-    stamp = pd.Timestamp(a)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
     if level != _DAY:
-        stamp = pd.Timestamp(year=stamp.year, month=1 if level == _YEAR else stamp.month, day=1)
-    try:
-        return np.datetime64(stamp.as_unit("ns").to_datetime64(), "ns"), level
-    except (OverflowError, ValueError):
-        return None
+        return np.datetime64(dt.date(a.year, 1 if level == _YEAR else a.month, 1), "us"), level
+    stamp = _stamp_to_us(a)
+    return None if np.isnat(stamp) else (stamp, level)  # type: ignore[return-value]

@@ -1,33 +1,44 @@
 """Loading any statement dataset into the frame every later stage expects.
 
 Owns reading a file or an uploaded file object (CSV/TSV with a sniffed delimiter, plain text with
-one statement per line, JSON, JSON Lines, Parquet, Excel), guessing its encoding, recognising its
-columns by common names or an explicit mapping, parsing dates (via ``dates.py``), dropping
-statements without text and exact duplicates, and giving every statement a stable ``id``. The
-result has the columns of ``docs/architecture.md`` ("After load_statements") and carries a
-``LoadReport`` in ``df.attrs["load_report"]``. Anything wrong with the input becomes a
-``DatasetError`` that says what is wrong, where, and what to do.
+one statement per line, JSON, JSON Lines, Parquet, Excel) - only regular files, and only within
+the memory limits of ``limits.py``, checked before the content is parsed - guessing its encoding,
+picking its columns (names from ``columns.py``, or an explicit mapping), parsing dates (via
+``dates.py``), dropping statements without text and exact duplicates, and giving every statement
+a stable ``id``. The result has the columns of ``docs/architecture.md`` ("After
+load_statements") and carries a ``LoadReport`` in ``df.attrs["load_report"]``. Anything wrong
+with the input becomes a ``DatasetError`` that says what is wrong, where, and what to do.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import hashlib
 import io
 import json
 import os
 import re
+import stat
 import warnings
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
 import numpy as np
 import pandas as pd
 
-from dashboard.dates import PRECISION_DTYPE, parse_dates_detailed
+from dashboard.columns import (
+    COLUMNS,
+    MAPPING_ALIASES,
+    detect_columns,
+    normalise_name,
+)
+from dashboard.dates import NS_FIRST_YEAR, NS_LAST_YEAR, PRECISION_DTYPE, parse_dates_detailed
 from dashboard.errors import DatasetError
+from dashboard.limits import Limits
 from dashboard.report import LoadReport
 
 Source = str | os.PathLike[str] | BinaryIO
@@ -53,59 +64,10 @@ _FORMATS = {
     ".xlsx": "xlsx",
 }
 
-#: Our columns, in output order.
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "text",
-    "date",
-    "url",
-    "source_party",
-    "source_country",
-    "source_region",
-    "language",
-)
 CATEGORY_COLUMNS: tuple[str, ...] = ("source_party", "source_country", "source_region", "language")
 
-#: Names a dataset may use for each of our columns, most preferred first. Compared after
-#: lower-casing and removing spaces, underscores and hyphens. The order matters when a file has
-#: several candidates (``body`` and ``teaser``): the first one present wins and the others are
-#: reported as ignored.
-COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "uid", "guid", "statement_id"),
-    "title": ("title", "headline", "heading"),
-    "text": (
-        "text",
-        "body",
-        "content",
-        "teaser",
-        "summary",
-        "description",
-        "statement",
-        "lead",
-    ),
-    "date": (
-        "date",
-        "published",
-        "pubdate",
-        "published_at",
-        "publication_date",
-        "created",
-        "created_at",
-        "datetime",
-        "time",
-        "timestamp",
-    ),
-    "url": ("url", "link", "href", "source_url", "permalink"),
-    "source_party": ("party", "party_name", "source_party", "organisation", "organization"),
-    "source_country": ("country", "country_name", "source_country"),
-    "source_region": ("region", "source_region"),
-    "language": ("language", "lang"),
-}
-# Short keys a caller may use in a mapping instead of our full column names.
-_MAPPING_ALIASES = {"party": "source_party", "country": "source_country", "region": "source_region"}
-
 _HEAD = 8192
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _SNIFF = 65536
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -146,27 +108,6 @@ def get_load_report(df: pd.DataFrame) -> LoadReport:
             hint="load it with load_statements (reports do not survive concatenating frames)",
         )
     return report
-
-
-def detect_columns(columns: Sequence[str]) -> dict[str, str]:
-    """Guess which of ``columns`` holds each of our columns: ``{our column: their column}``.
-
-    Names are compared case-insensitively, ignoring spaces, underscores and hyphens; each of
-    their columns is used at most once.
-    """
-    by_key: dict[str, str] = {}
-    for column in columns:
-        by_key.setdefault(_normalise_name(column), column)
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    for ours, synonyms in COLUMN_SYNONYMS.items():
-        for synonym in synonyms:
-            theirs = by_key.get(_normalise_name(synonym))
-            if theirs is not None and theirs not in used:
-                found[ours] = theirs
-                used.add(theirs)
-                break
-    return found
 
 
 def preview_columns(source: Source, name: str | None = None) -> list[str]:
@@ -243,13 +184,50 @@ def _label_and_format(source: Source, name: str | None) -> tuple[str, str]:
     return label, _FORMATS[suffix]
 
 
+def _check_path(path: Path) -> int:
+    """The size of a regular file we may read; anything else is refused before opening it."""
+    try:
+        info = path.stat()
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise DatasetError(
+                "this path is a symbolic link that leads back to itself (a loop)",
+                where=str(path),
+                hint="point the link at the real file, or give the file's own path",
+            ) from err
+        if err.errno in (errno.ENOENT, errno.ENOTDIR):
+            problem = (
+                "this symbolic link points to a file that does not exist"
+                if path.is_symlink()
+                else "file not found"
+            )
+            raise DatasetError(problem, where=str(path), hint="check the path") from err
+        raise DatasetError(
+            f"the file could not be read ({err.strerror or err})",
+            where=str(path),
+            hint="check that it exists and that you may read it",
+        ) from err
+    if stat.S_ISDIR(info.st_mode):
+        raise DatasetError(
+            "this is a folder, not a file",
+            where=str(path),
+            hint="give the path of one dataset file inside it",
+        )
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+        raise DatasetError(
+            f"this is {kind}, not a regular file; reading it might never end",
+            where=str(path),
+            hint="save the statements to a file first and load that",
+        )
+    return info.st_size
+
+
 def _read_bytes(source: Source, label: str) -> bytes:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
-        if not path.exists():
-            raise DatasetError("file not found", where=str(path), hint="check the path")
-        if path.is_dir():
-            raise DatasetError("this is a folder, not a file", where=str(path))
+        size = _check_path(path)
+        Limits.from_env().check_bytes(size, str(path), "the file")
         try:
             return path.read_bytes()
         except OSError as err:
@@ -271,7 +249,8 @@ def _read_bytes(source: Source, label: str) -> bytes:
         source.seek(0)
     content = read()
     if isinstance(content, str):
-        return content.encode("utf-8")
+        content = content.encode("utf-8")
+    Limits.from_env().check_bytes(len(content), label, "the file")
     return bytes(content)
 
 
@@ -286,7 +265,11 @@ def _read_frame(
     if fmt in ("parquet", "xlsx"):
         columns = _binary_columns(data, label, fmt)
         used = _resolve_columns(columns, mapping, label, report)
+        if fmt == "parquet":
+            _check_parquet_size(data, label, list(used.values()))
         frame = _read_binary(data, label, fmt, list(used.values()))
+        if fmt == "xlsx":
+            report.warnings.extend(_other_sheets(data))
     else:
         utf8, encoding, notes = _decode(data, label)
         report.encoding = encoding
@@ -295,8 +278,19 @@ def _read_frame(
             raise DatasetError(
                 "the file is empty", where=label, hint="choose a file that has statements"
             )
+        nuls = utf8.count(b"\x00")
+        if nuls:
+            line = utf8.count(b"\n", 0, utf8.index(b"\x00")) + 1
+            utf8 = utf8.replace(b"\x00", b"")
+            report.warnings.append(
+                f"{nuls:,} NUL byte(s) removed (the first on line {line}); check that the file "
+                "is not damaged"
+            )
+        lines_n = max(utf8.count(b"\n"), utf8.count(b"\r"))
+        Limits.from_env().check_rows(lines_n, label, about=True)
         if fmt == "txt":
-            lines = pd.Series(utf8.decode("utf-8").split("\n"), dtype="str").str.strip()
+            # Any line end: Windows (CRLF), Unix (LF) and old Mac (CR only).
+            lines = pd.Series(_LINE_END.split(utf8.decode("utf-8")), dtype="str").str.strip()
             report.columns = {"text": "(one statement per line)"}
             return pd.DataFrame({"text": lines[lines != ""].reset_index(drop=True)})
         if fmt in ("csv", "tsv"):
@@ -307,6 +301,8 @@ def _read_frame(
         else:
             frame = _read_json(utf8, label, fmt)
         frame.columns = [str(c) for c in frame.columns]
+        if fmt in ("csv", "tsv"):
+            report.warnings.extend(_repeated_names(list(frame.columns)))
         used = _resolve_columns(list(frame.columns), mapping, label, report)
         frame = frame[list(used.values())]
     frame.columns = list(used.keys())
@@ -361,7 +357,11 @@ def _check_utf8(data: bytes, label: str) -> bytes:
             decoder.decode(data[start : start + step], final=start + step >= len(data))
         except UnicodeDecodeError as err:
             line = data.count(b"\n", 0, start + err.start) + 1
-            raise DatasetError("not valid UTF-8", where=f"{label}, line {line}") from err
+            raise DatasetError(
+                "not valid UTF-8",
+                where=f"{label}, line {line}",
+                hint="save the file as UTF-8 and load it again",
+            ) from err
     return data
 
 
@@ -388,7 +388,12 @@ def _transcode(data: bytes, encoding: str, label: str) -> tuple[bytes, str, list
 
 
 def _bomless_utf16(head: bytes) -> str | None:
-    """UTF-16 without a BOM: mostly-ASCII text has a NUL in every other byte."""
+    """UTF-16 without a BOM, from the pattern of its high bytes.
+
+    Mostly-ASCII text has a NUL in every other byte. Text in one other script (Cyrillic,
+    Greek, Arabic ...) has the same one or two high bytes (0x04 and 0x00 for Russian) in every
+    other position; such text is never valid UTF-8, which is checked first.
+    """
     if len(head) < 4:
         return None
     even, odd = head[0::2], head[1::2]
@@ -397,15 +402,34 @@ def _bomless_utf16(head: bytes) -> str | None:
         return "utf-16-le"
     if even_nul > 0.4 and odd_nul < 0.05:
         return "utf-16-be"
+    if not _looks_binary(head):
+        return None  # plain text (UTF-8 Cyrillic has the same rhythm, but no control bytes)
+    sample = head[: len(head) // 2 * 2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        top_two = sum(n for _, n in Counter(high).most_common(2))
+        if top_two < 0.9 * len(high) or len(set(low)) < 8:
+            continue
+        try:
+            text = sample.decode(encoding, errors="strict")
+        except UnicodeDecodeError:
+            text = sample[:-2].decode(encoding, errors="ignore")  # a pair cut at the end
+        printable = sum(1 for c in text if c.isprintable() or c in "\r\n\t")
+        if text and printable >= 0.97 * len(text):
+            return encoding
     return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes, or more than 5% control bytes other than tab and line ends."""
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
+    return b"\x00" in head or controls > len(head) * 0.05
 
 
 def _refuse_binary(head: bytes, label: str) -> None:
     for magic, what, hint in _MAGIC:
         if head.startswith(magic):
             raise DatasetError(f"this looks like {what}, not text", where=label, hint=hint)
-    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
-    if b"\x00" in head or controls > len(head) * 0.05:
+    if _looks_binary(head):
         raise DatasetError(
             "this looks like a binary file, not text (it has NUL or control bytes near the start)",
             where=label,
@@ -417,9 +441,17 @@ def _guess_legacy_encoding(data: bytes) -> str:
     """The most likely Windows code page; cp1252 whenever it decodes the sample just as well."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:_SNIFF], cp_isolation=_LEGACY_ENCODINGS).best()
-    if best is None or "cp1252" in best.could_be_from_charset:
+    results = from_bytes(data[:_SNIFF], cp_isolation=_LEGACY_ENCODINGS)
+    best = results.best()
+    if best is None:
         return "cp1252"
+    for match in results:  # a tie (French reads as well in cp1250) goes to cp1252
+        if (
+            "cp1252" in match.could_be_from_charset
+            and match.chaos <= best.chaos
+            and match.coherence >= best.coherence
+        ):
+            return "cp1252"
     return best.encoding
 
 
@@ -462,6 +494,25 @@ def _sniff_delimiter(utf8: bytes, label: str, fmt: str) -> str:
     return best
 
 
+def _repeated_names(columns: list[str]) -> list[str]:
+    """A note for header names used twice (pandas reads the second "text" as "text.1")."""
+    present = set(columns)
+    repeated = sorted(
+        {
+            m.group(1)
+            for c in columns
+            if (m := re.fullmatch(r"(.+)\.\d+", c)) and m.group(1) in present
+        }
+    )
+    if not repeated:
+        return []
+    shown = ", ".join(f"'{n}'" for n in repeated[:5])
+    return [
+        f"the header names {shown} more than once; the first of each is used and the others "
+        "are called name.1, name.2 ... (pick them with a column mapping)"
+    ]
+
+
 def _quoting_hint(delimiter: str) -> str:
     name = _DELIMITER_NAMES.get(delimiter, repr(delimiter))
     return (
@@ -485,7 +536,9 @@ def _read_csv(utf8: bytes, label: str, delimiter: str, nrows: int | None = None)
                 nrows=nrows,
             )
     except pd.errors.EmptyDataError as err:
-        raise DatasetError("the file is empty", where=label) from err
+        raise DatasetError(
+            "the file is empty", where=label, hint="choose a file that has statements"
+        ) from err
     except pd.errors.ParserError as err:
         message = str(err).strip()
         fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
@@ -514,7 +567,7 @@ def _read_json(utf8: bytes, label: str, fmt: str) -> pd.DataFrame:
     text = utf8.decode("utf-8")
     if fmt == "jsonl":
         records: list[Any] = []
-        for number, line in enumerate(text.split("\n"), start=1):
+        for number, line in enumerate(_LINE_END.split(text), start=1):
             if not line.strip():
                 continue
             try:
@@ -595,11 +648,73 @@ def _binary_columns(data: bytes, label: str, fmt: str) -> list[str]:
             return [str(c) for c in pq.ParquetFile(io.BytesIO(data)).schema_arrow.names]
         except Exception as err:  # noqa: BLE001 - pyarrow raises several types for bad files
             raise _corrupt(err, label, "Parquet") from err
+    _check_xlsx_size(data, label)
     try:
         header = pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl", nrows=0)
     except Exception as err:  # noqa: BLE001 - openpyxl/zipfile raise many types for bad files
         raise _corrupt(err, label, "Excel .xlsx") from err
     return [str(c) for c in header.columns]
+
+
+def _check_xlsx_size(data: bytes, label: str) -> None:
+    """Refuse a workbook whose XML would take too much memory, from the ZIP directory alone."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(i.file_size for i in archive.infolist() if i.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise _corrupt(err, label, "Excel .xlsx") from err
+    Limits.from_env().check_xlsx(size, label)
+
+
+def _check_parquet_size(data: bytes, label: str, columns: list[str]) -> None:
+    """Refuse a Parquet file with too many rows or too much data, from its footer alone."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        wanted = set(columns)
+        size = sum(
+            meta.row_group(g).column(c).total_uncompressed_size
+            for g in range(meta.num_row_groups)
+            for c in range(meta.num_columns)
+            if meta.row_group(g).column(c).path_in_schema.split(".")[0] in wanted
+        )
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several types for bad files
+        raise _corrupt(err, label, "Parquet") from err
+    limits = Limits.from_env()
+    limits.check_rows(meta.num_rows, label)
+    limits.check_bytes(size, label, "the columns used")
+
+
+def _other_sheets(data: bytes) -> list[str]:
+    """A note when sheets after the first hold data too (only the first is read)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - the first sheet was read; this is only a note
+        return []
+    try:
+        names = book.sheetnames
+        with_data = [
+            name
+            for name in names[1:]
+            if any(
+                any(v is not None and str(v).strip() for v in row)
+                for row in book[name].iter_rows(max_row=5, values_only=True)
+            )
+        ]
+    finally:
+        book.close()
+    if not with_data:
+        return []
+    shown = ", ".join(f"'{n}'" for n in with_data[:5])
+    return [
+        f"the workbook has data on {len(with_data) + 1} sheets; only the first, '{names[0]}', "
+        f"was read (also holding data: {shown}); save another sheet as its own file to load it"
+    ]
 
 
 def _read_binary(data: bytes, label: str, fmt: str, columns: list[str]) -> pd.DataFrame:
@@ -631,7 +746,11 @@ def _corrupt(err: Exception, label: str, kind: str) -> DatasetError:
 
 
 def _no_rows(label: str) -> NoReturn:
-    raise DatasetError("the file has no statements (no rows)", where=label)
+    raise DatasetError(
+        "the file has no statements (no rows)",
+        where=label,
+        hint="check that this is the file you meant to load",
+    )
 
 
 def _unexpected(err: Exception, label: str) -> DatasetError:
@@ -646,10 +765,6 @@ def _unexpected(err: Exception, label: str) -> DatasetError:
 # --- columns -----------------------------------------------------------------------------------
 
 
-def _normalise_name(name: object) -> str:
-    return re.sub(r"[\s_\-]+", "", str(name)).lower()
-
-
 def _resolve_columns(
     columns: list[str],
     mapping: Mapping[str, str] | None,
@@ -660,7 +775,7 @@ def _resolve_columns(
     found = ", ".join(columns[:30]) + (" ..." if len(columns) > 30 else "")
     explicit: dict[str, str | None] = {}
     for ours, theirs in (mapping or {}).items():
-        key = _MAPPING_ALIASES.get(ours, ours)
+        key = MAPPING_ALIASES.get(ours, ours)
         if key not in COLUMNS:
             raise DatasetError(
                 f"the column mapping uses an unknown name '{ours}'",
@@ -672,7 +787,7 @@ def _resolve_columns(
             continue
         match = theirs if theirs in columns else None
         if match is None:
-            near = [c for c in columns if _normalise_name(c) == _normalise_name(theirs)]
+            near = [c for c in columns if normalise_name(c) == normalise_name(theirs)]
             match = near[0] if near else None
         if match is None:
             raise DatasetError(
@@ -710,10 +825,17 @@ def _resolve_columns(
 
 
 def _cell_text(value: object) -> str:
+    """One cell as text: lists joined with "; ", objects as JSON, bytes decoded - never a repr."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel and JSON with gaps turn integer ids into floats
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(t for t in (_cell_text(v) for v in value) if t)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 
@@ -763,10 +885,17 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
     if not has_text.all():
         raw, title, text = raw[has_text], title[has_text], text[has_text]
 
+    outside = np.zeros(len(raw), dtype=bool)
     if "date" in raw.columns:
         parsed = parse_dates_detailed(raw["date"])
         dates, precision = parsed.dates, parsed.precision
         report.warnings.extend(parsed.warnings)
+        report.date_order = parsed.order
+        if parsed.order and not parsed.warnings:  # an ambiguity warning already says it
+            report.warnings.append(
+                f"numeric dates read as {parsed.order} ({parsed.order_evidence})"
+            )
+        outside = parsed.outside
         raw_dates = _as_text(raw, "date")
     else:
         dates = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
@@ -776,6 +905,7 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
         raw_dates = pd.Series("", index=raw.index, dtype="str")
     url = _as_text(raw, "url")
 
+    # The content key: the identity of a statement without a given id (its hashed id).
     key = (
         _collapse(title)
         + "\x1f"
@@ -785,14 +915,28 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
         + "\x1f"
         + _collapse(url)
     )
-    duplicate = key.duplicated().to_numpy()
+    # Only exact duplicates go: a joint statement given twice with different ids, or by
+    # different parties or countries, is two statements.
+    report.duplicate_key = ["id", "title", "text", "date", "url"]
+    source_key = pd.Series("", index=raw.index, dtype="str")
+    for column in CATEGORY_COLUMNS:
+        if column in raw.columns:
+            source_key = source_key + "\x1f" + _collapse(_as_text(raw, column))
+            report.duplicate_key.append(report.columns.get(column, column))
+    if (source_key != "").any():
+        key = key + source_key  # files without such columns keep their old hashed ids
+    duplicate = (key + "\x1f" + _as_text(raw, "id")).duplicated().to_numpy()
     report.duplicates = int(duplicate.sum())
     if report.duplicates:
         keep = ~duplicate
         raw, title, text, url = raw[keep], title[keep], text[keep], url[keep]
         dates, precision, key = dates[keep], precision[keep], key[keep]
+        outside = outside[keep]
         if "date" in raw.columns:
             raw_dates = raw_dates[keep]
+        report.warnings.append(
+            f"{report.duplicates:,} duplicate row(s) dropped: {report.duplicate_rule()}"
+        )
 
     ids = _as_text(raw, "id")
     missing = (ids == "").to_numpy()
@@ -821,7 +965,15 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
     report.rows_kept = len(df)
     report.undated = int(undated.sum())
     if "date" in raw.columns:
-        unparsed = undated & (raw_dates != "").to_numpy()
+        report.out_of_range_dates = int(outside.sum())
+        if report.out_of_range_dates:
+            examples = ", ".join(f"'{v}'" for v in raw_dates[outside].unique()[:3])
+            report.warnings.append(
+                f"{report.out_of_range_dates:,} date(s) lie outside the years "
+                f"{NS_FIRST_YEAR}-{NS_LAST_YEAR} the dashboard can show (e.g. {examples}); "
+                "those statements are kept undated, not moved to another date"
+            )
+        unparsed = undated & (raw_dates != "").to_numpy() & ~outside
         report.unparsed_dates = int(unparsed.sum())
         if report.unparsed_dates:
             examples = ", ".join(f"'{v}'" for v in raw_dates[unparsed].unique()[:3])

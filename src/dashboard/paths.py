@@ -23,6 +23,12 @@ def data_dir() -> Path:
     return Path(override) if override else REPO_ROOT / "data"
 
 
+def reference_file(name: str) -> Path:
+    """A reference file from ``data_dir()``, or the repository's own when that folder lacks it."""
+    path = data_dir() / name
+    return path if path.exists() else REPO_ROOT / "data" / name
+
+
 def static_dir() -> Path:
     """The folder Streamlit serves at ``app/static/`` (map data for offline plotly maps)."""
     return REPO_ROOT / "static"

@@ -25,6 +25,7 @@ from dashboard.dataset import Dataset
 from dashboard.export import download_name, is_list_column, to_csv_bytes
 from dashboard.labels import DISPLAY_LABELS, map_labels
 from dashboard.ui import cache, state
+from dashboard.ui.safe import md
 from dashboard.ui.theme import (
     PRESENT_CHART_HEIGHT,
     PRESENT_FONT_SCALE,
@@ -172,9 +173,9 @@ def start_page(title: str) -> View:
     """Page heading, the caption describing the active filters and any notices about the link."""
     view = current_view()
     st.title(title)
-    st.caption(view.spec.describe(view.dataset, view.n))
+    st.caption(md(view.spec.describe(view.dataset, view.n)))
     for notice in _frame().notices:
-        st.warning(notice, icon=":material/link_off:")
+        st.warning(md(notice), icon=":material/link_off:")
     return view
 
 
