@@ -45,6 +45,7 @@ def main() -> None:
     # 2. filters: sidebar widgets <-> URL query string (the page menu goes above them)
     menu = st.sidebar.container()
     frame = state.build_frame(ds, key, notices)
+    state.watch_store(ds, key)  # a live store: re-run when new statements have been loaded
 
     # 3. render: theme, presenter controls, page menu, the chosen page
     apply_theme(frame.present)

@@ -226,7 +226,7 @@ def _enriched_columns(path: Path) -> set[str]:
     return set()
 
 
-def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     """An Arrow table as a frame without Python objects: list columns stay Arrow lists."""
     # One chunk per column: a take (a page showing ten statements) from a chunked column makes
     # Arrow concatenate all its chunks first - hundreds of MB per call at a million statements.
@@ -249,7 +249,7 @@ def read_enriched(path: Path) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq
 
-            df = _arrow_to_frame(pq.read_table(path))
+            df = arrow_to_frame(pq.read_table(path))
         else:
             df = pd.read_json(path, lines=True, dtype=False)
     except (OSError, ValueError, pa.ArrowException) as err:

@@ -91,7 +91,8 @@ def serve_command(data: Path | None, port: int) -> tuple[list[str], dict[str, st
     env.pop("DASHBOARD_DATA", None)
     args = ["serve", "--port", str(port), "--host", "127.0.0.1"]
     if data is not None:
-        args += ["--data", str(data)]
+        # A folder is a statement store (``dashboard ingest``), a file a dataset.
+        args += ["--store" if data.is_dir() else "--data", str(data)]
     # Extra args go to streamlit: no file watcher (a rerun mid-test would make results depend
     # on timing when files change while the app runs).
     args += ["--server.fileWatcherType", "none", "--server.runOnSave", "false"]

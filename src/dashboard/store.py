@@ -181,12 +181,12 @@ def read_store(root: Path) -> pd.DataFrame:
 
     Straight from Arrow, as ``read_enriched`` reads Parquet: list columns stay Arrow lists.
     """
-    from dashboard.dataset import _arrow_to_frame, normalise_enriched
+    from dashboard.dataset import arrow_to_frame, normalise_enriched
 
     table = read_store_table(root)
     # A source column no batch had stays out, as it would for a file without it.
     empty = [c for c in _OPTIONAL_COLUMNS if table.column(c).null_count == table.num_rows]
-    df = _arrow_to_frame(table.drop_columns(empty))
+    df = arrow_to_frame(table.drop_columns(empty))
     # Every stored date came through load_statements, so it fits nanoseconds.
     df["date"] = df["date"].astype("datetime64[ns]")
     return normalise_enriched(df, str(root))

@@ -32,7 +32,9 @@ from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import FilterSpec, search_index
+from dashboard.live import LiveDataset
 from dashboard.paths import sample_dataset
+from dashboard.store import is_store
 from dashboard.view import View, make_view
 
 T = TypeVar("T")
@@ -130,8 +132,32 @@ def load_startup_dataset() -> Dataset:
             hint=f"set {DATA_ENV} to an existing statements file (or start with `dashboard serve "
             "--data PATH`)",
         )
+    if is_store(path):
+        return live_store(path).current()
     stat = path.stat()
     return _load_path(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_resource(show_spinner="Loading the statement store…")
+def _live_store(path: str) -> LiveDataset:
+    def load(root: Path) -> Dataset:
+        ds = build_dataset(root, name=root.name)
+        prepare_search(ds)
+        return ds
+
+    return LiveDataset(Path(path), load)
+
+
+def live_store(path: Path) -> LiveDataset:
+    """The store at ``path``, one ``LiveDataset`` per server: new batches ingested by other
+    processes are loaded in the background and swapped in for every viewer."""
+    return _live_store(str(path.resolve()))
+
+
+def startup_live_store() -> LiveDataset | None:
+    """The startup dataset's ``LiveDataset`` when it is a statement store, else None."""
+    path = startup_path()
+    return live_store(path) if is_store(path) else None
 
 
 def empty_dataset() -> Dataset:

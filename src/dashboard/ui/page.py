@@ -174,7 +174,11 @@ def start_page(title: str) -> View:
     view = current_view()
     st.title(title)
     st.caption(md(view.spec.describe(view.dataset, view.n)))
-    for notice in _frame().notices:
+    frame = _frame()
+    update = state.store_update(frame.dataset, frame.dataset_key)
+    if update is not None:
+        st.caption(md(update.describe().capitalize()))
+    for notice in frame.notices:
         st.warning(md(notice), icon=":material/link_off:")
     return view
 

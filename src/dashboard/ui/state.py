@@ -29,6 +29,7 @@ from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
 from dashboard.labels import country_name, party_long_label, topic_label
+from dashboard.live import Update
 from dashboard.ui import cache
 
 # Widget keys (tests find widgets by these).
@@ -110,6 +111,34 @@ def select_dataset() -> tuple[Dataset, str, list[str]]:
         )
         st.session_state[_SS_DATASET_KEY] = ""
     return cache.load_startup_dataset(), "", notices
+
+
+# A session on a live statement store checks this often whether a newer version was loaded.
+LIVE_CHECK_SECONDS = 10
+
+
+def store_update(ds: Dataset, key: str) -> Update | None:
+    """The store update that brought ``ds`` (None unless the session is on a live store)."""
+    live = None if key else cache.startup_live_store()
+    return live.update_for(ds) if live is not None else None
+
+
+def watch_store(ds: Dataset, key: str) -> None:
+    """In a session on a live store, re-run the app once a newer version has been loaded.
+
+    A small fragment re-runs on its own every ``LIVE_CHECK_SECONDS``; a full re-run keeps the
+    filters (URL and widgets) and page settings, and shows the new statements everywhere.
+    """
+    if key or cache.startup_live_store() is None:
+        return
+    _store_watch(ds.version)
+
+
+@st.fragment(run_every=LIVE_CHECK_SECONDS)
+def _store_watch(shown_version: int) -> None:
+    live = cache.startup_live_store()
+    if live is not None and live.current().version != shown_version:
+        st.rerun(scope="app")
 
 
 def use_dataset(key: str) -> None:
