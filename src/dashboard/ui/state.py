@@ -175,6 +175,28 @@ def open_upload(
     return key, ""
 
 
+def add_upload_to_store(key: str) -> str:
+    """Add the uploaded dataset ``key`` to the live statement store; a sentence saying what
+    happened (statements already stored are skipped). Raises ``DatasetError``."""
+    from dashboard.store import add_frame
+
+    live = cache.startup_live_store()
+    ds = cache.uploaded_dataset(key)
+    if live is None or ds is None:
+        raise DatasetError(
+            "there is no statement store or no uploaded dataset to add",
+            hint="start the dashboard with `dashboard serve --store DIR` and upload a file",
+        )
+    result = add_frame(ds.df, live.root)
+    if not result.added:
+        return f"Nothing new: all {result.read:,} statements are already in the store."
+    skipped = f" ({result.already_stored:,} were already there)" if result.already_stored else ""
+    return (
+        f"Added {result.added:,} statements to the store{skipped}; it now holds "
+        f"{result.total:,}. Open pages show them within seconds."
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Widgets <-> spec
 
