@@ -41,6 +41,18 @@ PRECISION_DTYPE = pd.CategoricalDtype(list(PRECISIONS))
 TEXT_COLUMNS: tuple[str, ...] = (ID, TITLE, TEXT, URL)
 #: Columns ``load_statements`` always writes, in order.
 LOADED_COLUMNS: tuple[str, ...] = (ID, TITLE, TEXT, DATE, DATE_PRECISION, URL)
+#: The columns a dataset's own columns can be mapped to (``--map``, the Data page), in order.
+MAPPABLE_COLUMNS: tuple[str, ...] = (
+    ID,
+    TITLE,
+    TEXT,
+    DATE,
+    URL,
+    "source_party",
+    "source_country",
+    "source_region",
+    LANGUAGE,
+)
 #: Optional hint columns a dataset may carry (kept as categoricals when present).
 HINT_COLUMNS: tuple[str, ...] = (
     "source_party",
