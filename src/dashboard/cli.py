@@ -110,6 +110,16 @@ def cmd_parties(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the enrichment against a gold JSON Lines file and print the tables and errors."""
+    from dashboard.evaluate import evaluate, format_report, load_gold
+
+    items = load_gold(args.gold)
+    result = evaluate(items)
+    print(format_report(result, errors=not args.summary))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dashboard",
@@ -127,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--host", default="localhost", help="address to listen on")
 
+    p = sub.add_parser("evaluate", help="precision/recall/F1 against a labelled JSON Lines file")
+    p.add_argument("gold", help="gold file in the dev set's format (../shared/devset/README.md)")
+    p.add_argument(
+        "--summary", action="store_true", help="print only the tables, not every miss and false hit"
+    )
+
     p = sub.add_parser("parties", help="list or search the party gazetteer")
     p.add_argument("query", nargs="?", help="name, abbreviation, id or country")
     return parser
@@ -142,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_enrich(args)
         if args.command == "serve":
             return cmd_serve(args, extra)
+        if args.command == "evaluate":
+            return cmd_evaluate(args)
         return cmd_parties(args)
     except DatasetError as err:
         print(f"dashboard {args.command}: {err}", file=sys.stderr)
