@@ -216,3 +216,34 @@ def test_bundled_regions_cover_every_country_alias():
     codes = {code for code in matcher.names if len(code) == 3}
     missing = sorted(codes - set(regions.index))
     assert missing == [], f"no region for {missing}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El gobierno de Alemania y el pueblo cubano", ["CUB", "DEU"]),
+        ("La délégation à la Havane salue le peuple libanais", ["CUB", "LBN"]),
+        ("Die Regierung Griechenlands und die Türkei", ["GRC", "TUR"]),
+        ("Заседание в Москве о ситуации на Украине", ["RUS", "UKR"]),
+        ("Ο λαός της Ελλάδας και της Κύπρου", ["CYP", "GRC"]),
+        ("Türkiye ve Yunanistan arasında", ["GRC", "TUR"]),
+        ("اجتماع في بيروت حول العراق", ["IRQ", "LBN"]),
+        ("Il governo statunitense e la Germania", ["DEU", "USA"]),
+    ],
+)
+def test_country_names_in_other_languages(text: str, expected: list[str]) -> None:
+    assert find_countries([text]).iloc[0] == expected
+
+
+def test_translated_names_come_from_pycountry() -> None:
+    from dashboard.countries import translated_names
+
+    names = translated_names()
+    assert names["Alemania"] == "DEU"
+    assert names["Yunanistan"] == "GRC"
+    assert names["Grèce"] == "GRC"
+
+
+def test_translations_never_override_english_names() -> None:
+    # "Chile" is also the Spanish and German name; "Iran" the German one; they stay as they were.
+    assert find_countries(["Chile and Iran"]).iloc[0] == ["CHL", "IRN"]

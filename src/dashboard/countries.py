@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gettext
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -73,6 +74,14 @@ NOT_COUNTRIES: tuple[str, ...] = (
     "Guinea pigs",
 )
 
+# Languages whose country names come from pycountry's bundled ISO 3166 translations: those of
+# the parties' own press. Translated names are matched as written (capitalised), and never
+# override an English name: the forms they lack (inflections, demonyms) are in FORMS_FILE.
+TRANSLATION_LANGUAGES: tuple[str, ...] = (
+    "es", "pt", "fr", "de", "it", "tr", "el", "ru", "ar", "pl", "fi", "nl", "gl", "fa",
+)  # fmt: skip
+FORMS_FILE = "country_forms.csv"
+FORMS_COLUMNS: tuple[str, ...] = ("iso3", "alias", "language", "kind")
 ALIAS_COLUMNS: tuple[str, ...] = ("iso3", "alias", "kind", "case_sensitive")
 REGION_COLUMNS: tuple[str, ...] = ("iso3", "continent", "region")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
@@ -105,11 +114,53 @@ def pycountry_names(country: object) -> Iterator[str]:
                 yield _strip_the(f"{tail} {head}")
 
 
+@functools.cache
+def translated_names(languages: tuple[str, ...] = TRANSLATION_LANGUAGES) -> dict[str, str]:
+    """Country names in ``languages`` from pycountry's gettext catalogues: name -> ISO-3.
+
+    Each translation goes through ``pycountry_names`` ("Russie, Fédération de" -> "Russie").
+    A form given to two countries is dropped, and so are forms of one or two letters.
+    """
+    found: dict[str, set[str]] = {}
+    for language in languages:
+        try:
+            catalogue = gettext.translation(
+                "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
+            )
+        except OSError:  # a pycountry build without this language: nothing to add
+            continue
+        for country in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                english = getattr(country, attr, None)
+                translated = catalogue.gettext(english) if english else ""
+                if not translated or translated == english:
+                    continue
+                for name in pycountry_names(_Named(translated)):
+                    if len(name) > 2:
+                        found.setdefault(name, set()).add(country.alpha_3)
+    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+
+
+class _Named:
+    """A stand-in with just a ``name``, so ``pycountry_names`` can rewrite translated names."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 class CountryMatcher:
     """Find ISO-3 codes of the countries a text mentions."""
 
-    def __init__(self, aliases: pd.DataFrame | None = None, source: str = "") -> None:
-        """Build from pycountry plus a frame with the ``data/country_aliases.csv`` columns."""
+    def __init__(
+        self,
+        aliases: pd.DataFrame | None = None,
+        source: str = "",
+        forms: pd.DataFrame | None = None,
+        *,
+        languages: tuple[str, ...] = TRANSLATION_LANGUAGES,
+    ) -> None:
+        """Build from pycountry (English and ``languages``), a frame with the
+        ``data/country_aliases.csv`` columns and one with the ``data/country_forms.csv`` columns."""
         self.source = source
         derived: dict[str, set[str]] = {}
         spelled: dict[str, str] = {}
@@ -138,8 +189,23 @@ class CountryMatcher:
         for phrase in NOT_COUNTRIES:
             given.setdefault(phrase.casefold(), {NO_COUNTRY})
             spelled.setdefault(phrase.casefold(), phrase)
+        # Other languages: pycountry's translations, then the curated forms (inflected names,
+        # demonyms, cities), which win over the translations but never over an English name.
+        foreign: dict[str, set[str]] = {}
+        for name, iso3 in translated_names(languages).items():
+            foreign[name.casefold()] = {iso3}
+            spelled.setdefault(name.casefold(), name)
+            exact.add(name)
+        if forms is not None:
+            for iso3, alias in zip(forms["iso3"], forms["alias"], strict=True):
+                alias = " ".join(str(alias).split())
+                foreign[alias.casefold()] = {iso3}
+                spelled[alias.casefold()] = alias
+        for folded in list(foreign):
+            if folded in derived or folded in given:
+                del foreign[folded]
         # The alias file wins over names derived from pycountry.
-        table = {**derived, **given}
+        table = {**foreign, **derived, **given}
         pairs: list[tuple[str, str]] = []
         self._lookup: dict[str, str] = {}
         for folded, codes in table.items():
@@ -180,7 +246,7 @@ class CountryMatcher:
                 )
             records.append((iso3, alias, row.get("kind", "").strip(), flag == "1"))
         frame = pd.DataFrame(records, columns=list(ALIAS_COLUMNS))
-        return cls(frame, source=str(path))
+        return cls(frame, source=str(path), forms=load_forms(path.parent / FORMS_FILE))
 
     def lookup(self, value: object) -> str:
         """The ISO-3 code a whole value names: a code ("GRC", "GR") or a name ("Greece"), or ""."""
@@ -285,6 +351,24 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> list[tuple[int,
             f"cannot read the {what} ({err})", where=str(path), hint="Save it as UTF-8 CSV"
         ) from err
     return rows
+
+
+def load_forms(path: Path) -> pd.DataFrame | None:
+    """``data/country_forms.csv``: country names in other languages that pycountry lacks
+    (inflected forms, demonyms, cities); None when the file is absent."""
+    if not path.is_file():
+        return None
+    records = []
+    for line, row in _read_csv(path, FORMS_COLUMNS, "country forms file"):
+        iso3, alias = row["iso3"].strip(), row["alias"].strip()
+        if not (_ISO3_RE.match(iso3) or iso3 == NO_COUNTRY) or not alias:
+            raise DatasetError(
+                f"'{iso3}, {alias}' is not an ISO-3 code and a form",
+                where=f"{path}, line {line}",
+                hint="Use three capital letters (or '-' for a word naming no country) and a form",
+            )
+        records.append((iso3, alias, row["language"].strip(), row["kind"].strip()))
+    return pd.DataFrame(records, columns=list(FORMS_COLUMNS))
 
 
 load_country_matcher = cached_by_mtime(CountryMatcher.load, "country_aliases.csv")
