@@ -121,7 +121,14 @@ def translated_names(languages: tuple[str, ...] = TRANSLATION_LANGUAGES) -> dict
     Each translation goes through ``pycountry_names`` ("Russie, Fédération de" -> "Russie").
     A form given to two countries is dropped, and so are forms of one or two letters.
     """
+    return {name: iso3 for name, (iso3, _) in _translations(languages).items()}
+
+
+@functools.cache
+def _translations(languages: tuple[str, ...]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Translated name -> (ISO-3, the languages that use it); see ``translated_names``."""
     found: dict[str, set[str]] = {}
+    language_of: dict[str, dict[str, None]] = {}
     for language in languages:
         try:
             catalogue = gettext.translation(
@@ -133,12 +140,17 @@ def translated_names(languages: tuple[str, ...] = TRANSLATION_LANGUAGES) -> dict
             for attr in ("name", "common_name", "official_name"):
                 english = getattr(country, attr, None)
                 translated = catalogue.gettext(english) if english else ""
-                if not translated or translated == english:
+                if not translated:
                     continue
                 for name in pycountry_names(_Named(translated)):
                     if len(name) > 2:
                         found.setdefault(name, set()).add(country.alpha_3)
-    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+                        language_of.setdefault(name, {})[language] = None
+    return {
+        name: (next(iter(codes)), tuple(language_of[name]))
+        for name, codes in found.items()
+        if len(codes) == 1
+    }
 
 
 class _Named:
@@ -175,11 +187,24 @@ class CountryMatcher:
                 spelled.setdefault(name.casefold(), name)
         given: dict[str, set[str]] = {}
         exact: set[str] = set()
+        # (iso3, language, kind, form) of every name and demonym, for party-name templates.
+        local: list[tuple[str, str, str, str]] = [
+            (iso3, "en", "name", name)
+            for name, codes in ((spelled[k], v) for k, v in derived.items())
+            if len(codes) == 1
+            for iso3 in codes
+        ]
         if aliases is not None:
-            for iso3, alias, flag in zip(
-                aliases["iso3"], aliases["alias"], aliases["case_sensitive"], strict=True
+            for iso3, alias, flag, kind in zip(
+                aliases["iso3"],
+                aliases["alias"],
+                aliases["case_sensitive"],
+                aliases["kind"] if "kind" in aliases else [""] * len(aliases),
+                strict=True,
             ):
                 alias = " ".join(str(alias).split())
+                if iso3 != NO_COUNTRY and kind in ("name", "demonym"):
+                    local.append((iso3, "en", kind, alias))
                 given.setdefault(alias.casefold(), set()).add(iso3)
                 spelled[alias.casefold()] = alias
                 if flag:
@@ -192,15 +217,22 @@ class CountryMatcher:
         # Other languages: pycountry's translations, then the curated forms (inflected names,
         # demonyms, cities), which win over the translations but never over an English name.
         foreign: dict[str, set[str]] = {}
-        for name, iso3 in translated_names(languages).items():
+        for name, (iso3, used_in) in _translations(languages).items():
             foreign[name.casefold()] = {iso3}
             spelled.setdefault(name.casefold(), name)
             exact.add(name)
+            local.extend((iso3, language, "name", name) for language in used_in)
         if forms is not None:
-            for iso3, alias in zip(forms["iso3"], forms["alias"], strict=True):
+            for iso3, alias, language, kind in zip(
+                forms["iso3"], forms["alias"], forms["language"], forms["kind"], strict=True
+            ):
                 alias = " ".join(str(alias).split())
                 foreign[alias.casefold()] = {iso3}
                 spelled[alias.casefold()] = alias
+                if iso3 != NO_COUNTRY and kind in ("name", "demonym"):
+                    local.append((iso3, language, kind, alias))
+        self.local_names = pd.DataFrame(local, columns=["iso3", "language", "kind", "name"])
+        """Every country name and demonym per language: ``iso3, language, kind, name``."""
         for folded in list(foreign):
             if folded in derived or folded in given:
                 del foreign[folded]

@@ -64,6 +64,17 @@ GENERIC_PHRASES: frozenset[str] = frozenset(
         "labor party",
         "left party",
         "the left",
+        # The same in the languages of the parties' own press: "il Partito Comunista" in an
+        # Italian text is whichever party the text is about, not Italy's PC.
+        "partito comunista",
+        "partido comunista",
+        "parti communiste",
+        "kommunistische partei",
+        "komunistyczna partia",
+        "коммунистическая партия",
+        "компартия",
+        "κομμουνιστικό κόμμα",
+        "الحزب الشيوعي",
     }
 )
 

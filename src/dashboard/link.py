@@ -68,7 +68,12 @@ class LinkResult:
 
 @functools.lru_cache(maxsize=8)
 def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner]:
+    from dashboard.countries import load_country_matcher
+    from dashboard.variants import template_patterns
+
     pairs = list(zip(gazetteer.patterns["pattern"], gazetteer.patterns["id"], strict=True))
+    generated = template_patterns(gazetteer, load_country_matcher())
+    pairs += list(zip(generated["pattern"], generated["id"], strict=True))
     pairs += [(name, BLOCK_KEY) for name in BLOCKED_NAMES]
     context = list(zip(gazetteer.context["cue"], gazetteer.context["id"], strict=True))
     return TextScanner(pairs), TextScanner(context)

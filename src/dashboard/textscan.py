@@ -112,17 +112,35 @@ def as_text_list(texts: pd.Series | Sequence[str]) -> list[str]:
     ]
 
 
+# Runs of whitespace (a line break inside "Sudanese Communist \nParty", double spaces) would
+# keep any name from matching across them; they are collapsed to one space before scanning.
+_WHITESPACE_RUN = re.compile(r"[^\S\x00]{2,}")
+
+
 class PreparedTexts:
-    """Texts joined with a separator and normalised once, ready for any number of scanners."""
+    """Texts joined with a separator and normalised once, ready for any number of scanners.
+
+    Runs of whitespace are collapsed to one space in ``items`` (and so in every match position
+    reported against them), so a name broken over a line still matches.
+    """
 
     def __init__(self, texts: pd.Series | Sequence[str]) -> None:
-        self.items: list[str] = as_text_list(texts)
+        items = as_text_list(texts)
+        joined = SEPARATOR.join(items)
+        collapsed = _WHITESPACE_RUN.sub(" ", joined)
+        if len(collapsed) != len(joined):
+            if collapsed.count(SEPARATOR) == max(len(items) - 1, 0):
+                items = collapsed.split(SEPARATOR)
+            else:  # a text holding the separator itself: collapse text by text
+                items = [_WHITESPACE_RUN.sub(" ", t) for t in items]
+                collapsed = SEPARATOR.join(items)
+        self.items: list[str] = items
         self.n = len(self.items)
         lengths = np.fromiter(map(len, self.items), dtype=np.int64, count=self.n)
         self.row_start = np.zeros(self.n, dtype=np.int64)
         if self.n:
             np.cumsum(lengths[:-1] + 1, out=self.row_start[1:])
-        self.joined = SEPARATOR.join(self.items)
+        self.joined = collapsed
 
     @functools.cached_property
     def exact(self) -> str:
