@@ -71,21 +71,31 @@ def _column_as_arrow(df: pd.DataFrame, column: str) -> pa.Array:
     return pc.utf8_trim_whitespace(pc.fill_null(array, ""))
 
 
-def _country_hints(df: pd.DataFrame, matcher: CountryMatcher) -> pd.Series | None:
+def _country_hints(
+    df: pd.DataFrame, matcher: CountryMatcher, from_url: pd.Series | None
+) -> pd.Series | None:
+    """The source country per row: the ``source_country`` column, else the page's domain."""
     if "source_country" not in df.columns:
-        return None
+        return from_url
     values = df["source_country"].astype(object)
     uniq = pd.unique(values)
     table = {v: matcher.lookup(v) for v in uniq if isinstance(v, str)}
     mapped = values.map(table).astype(object)
-    return mapped.where(mapped.notna(), "")
+    mapped = mapped.where(mapped.notna(), "")
+    if from_url is not None:
+        mapped = mapped.where(mapped != "", from_url)
+    return mapped
 
 
 def _party_hints(
-    df: pd.DataFrame, gazetteer: Gazetteer, countries: pd.Series | None
+    df: pd.DataFrame,
+    gazetteer: Gazetteer,
+    countries: pd.Series | None,
+    from_url: pd.Series | None,
 ) -> pd.Series | None:
+    """The source party per row: the ``source_party`` column, else the page's host name."""
     if "source_party" not in df.columns:
-        return None
+        return from_url
     values = df["source_party"].astype(object).where(df["source_party"].notna(), "")
     countries = countries if countries is not None else pd.Series("", index=df.index)
     pairs = pd.DataFrame({"party": values.astype(str), "country": countries.astype(str)})
@@ -95,7 +105,27 @@ def _party_hints(
     ]
     table = uniq.assign(id=resolved)
     merged = pairs.merge(table, on=["party", "country"], how="left")
-    return pd.Series(merged["id"].to_numpy(dtype=object), index=df.index)
+    hints = pd.Series(merged["id"].to_numpy(dtype=object), index=df.index)
+    if from_url is not None:
+        hints = hints.where(hints != "", from_url)
+    return hints
+
+
+def _url_hints(df: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.Series | None, pd.Series | None]:
+    if "url" not in df.columns:
+        return None, None
+    from dashboard.partycontext import url_hints
+
+    country, party = url_hints(df["url"], gazetteer)
+    country.index = party.index = df.index
+    return country, party
+
+
+def _years(df: pd.DataFrame) -> np.ndarray | None:
+    """The year of each statement (NaN when undated), so leaders are matched in office."""
+    if "date" not in df.columns or not pd.api.types.is_datetime64_any_dtype(df["date"]):
+        return None
+    return df["date"].dt.year.to_numpy(dtype=float, na_value=np.nan)
 
 
 @functools.lru_cache(maxsize=4)
@@ -142,6 +172,7 @@ def _enrich_chunk(
     taxonomy: Taxonomy,
     country_hints: pd.Series | None,
     party_hints: pd.Series | None,
+    years: np.ndarray | None = None,
 ) -> dict[str, list[list[str]]]:
     """The five list columns for one chunk of statement texts."""
     from dashboard.topics import tag_topics
@@ -157,6 +188,7 @@ def _enrich_chunk(
         party_hints=party_hints,
         mentioned_countries=found,
         matches=party_hits,
+        years=years,
     )
     parties = linked.parties.tolist()
     return {
@@ -187,8 +219,10 @@ def enrich(
     matcher = countries or load_country_matcher()
     tax = _resolve_taxonomy(taxonomy)
     texts = statement_texts(df)
-    country_hints = _country_hints(df, matcher)
-    party_hints = _party_hints(df, gazetteer, country_hints)
+    url_country, url_party = _url_hints(df, gazetteer)
+    country_hints = _country_hints(df, matcher, url_country)
+    party_hints = _party_hints(df, gazetteer, country_hints, url_party)
+    years = _years(df)
     n = len(df)
     out: dict[str, list[object]] = {c: [] for c in ENRICHED_COLUMNS[:5]}
     # Each chunk builds hundreds of thousands of small lists that live on; the cyclic garbage
@@ -207,6 +241,7 @@ def enrich(
                     tax,
                     None if country_hints is None else country_hints.iloc[rows],
                     None if party_hints is None else party_hints.iloc[rows],
+                    None if years is None else years[rows],
                 )
                 for column, values in chunk.items():
                     out[column].extend(values)

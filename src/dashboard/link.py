@@ -16,6 +16,7 @@ the text of each unresolved name.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,6 +51,10 @@ BLOCKED_NAMES: tuple[str, ...] = (
     "Communist Parties",
 )
 BLOCK_KEY = "\x00not-a-party"
+# Bare names ("Communist Party", "the Party") from data/generic_party_names.csv: resolved from
+# a leader, the one country named or the source (BARE_KEY), or from the source only.
+BARE_KEY = "\x00bare:context"
+BARE_SOURCE_KEY = "\x00bare:source"
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,17 +71,41 @@ class LinkResult:
     spans: pd.DataFrame
 
 
-@functools.lru_cache(maxsize=8)
-def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner]:
-    from dashboard.countries import load_country_matcher
-    from dashboard.variants import template_patterns
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """Reference data for bare names: leaders (scanner and years) and each country's party."""
 
+    leaders: TextScanner
+    leader_years: pd.DataFrame
+    main_party: dict[str, str]
+
+
+@functools.lru_cache(maxsize=8)
+def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]:
+    from dashboard.countries import load_country_matcher
+    from dashboard.partycontext import load_generic_names, load_leaders
+    from dashboard.variants import main_parties, template_patterns
+
+    matcher = load_country_matcher()
     pairs = list(zip(gazetteer.patterns["pattern"], gazetteer.patterns["id"], strict=True))
-    generated = template_patterns(gazetteer, load_country_matcher())
+    generated = template_patterns(gazetteer, matcher)
     pairs += list(zip(generated["pattern"], generated["id"], strict=True))
     pairs += [(name, BLOCK_KEY) for name in BLOCKED_NAMES]
+    generic = load_generic_names()
+    bare_key = generic["resolve_from"].map({"context": BARE_KEY, "source": BARE_SOURCE_KEY})
+    pairs += list(zip(generic["phrase"], bare_key, strict=True))
     context = list(zip(gazetteer.context["cue"], gazetteer.context["id"], strict=True))
-    return TextScanner(pairs), TextScanner(context)
+    leaders = load_leaders()
+    leaders = leaders[leaders["party"].isin(gazetteer.ids)].reset_index(drop=True)
+    extra = _Context(
+        leaders=TextScanner(zip(leaders["leader"], leaders.index.astype(str), strict=True)),
+        leader_years=leaders,
+        main_party=main_parties(gazetteer, matcher),
+    )
+    # Bare names count only as written ("Communist Party"): "the only communist party in Nepal"
+    # describes, it does not name.
+    scanner = TextScanner(pairs, case_sensitive=set(generic["phrase"]))
+    return scanner, TextScanner(context), extra
 
 
 def party_scanner(gazetteer: Gazetteer) -> TextScanner:
@@ -119,6 +148,7 @@ def link_parties(
     party_hints: pd.Series | None = None,
     mentioned_countries: pd.Series | pd.DataFrame | None = None,
     matches: pd.DataFrame | None = None,
+    years: np.ndarray | None = None,
 ) -> LinkResult:
     """Find the parties each text names.
 
@@ -127,18 +157,37 @@ def link_parties(
     countries each full text mentions, either per-row ISO-3 lists or the ``row, iso3`` frame of
     ``CountryMatcher.scan`` (computed here, for the ambiguous rows only, when not given). All are
     aligned with ``texts`` by position. ``matches`` reuses a ``party_scanner(gazetteer)`` scan
-    of the same texts (``enrich`` scans parties and countries in one merged pass).
+    of the same texts (``enrich`` scans parties and countries in one merged pass). ``years``
+    (float, NaN when undated) limits leaders to those in office that year, give or take one.
+
+    A bare name ("Communist Party", "Partido Comunista", "the Party") in a statement that names
+    no party otherwise is resolved, in this order, from a leader named in it, the one country it
+    names (that country's communist party, see ``variants.main_parties``), the source party,
+    or the source country; "the Party" and other source-only names only from the source party.
     """
     prepared = prepare(texts)
     n = prepared.n
     index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(n)
-    scanner, context_scanner = _scanners(gazetteer)
+    scanner, context_scanner, extra = _scanners(gazetteer)
     if matches is None:
         matches = scanner.scan(prepared)
     keys = scanner.keys
-    block_code = keys.index(BLOCK_KEY) if BLOCK_KEY in keys else -1
+    special = [keys.index(k) if k in keys else -1 for k in (BLOCK_KEY, BARE_KEY, BARE_SOURCE_KEY)]
     code = matches["key"].cat.codes.to_numpy().astype(np.int64)
-    keep = code != block_code
+    bare = np.isin(code, special[1:])
+    if bare.any():
+        # A bare name that is part of a longer name the gazetteer lacks ("Revolutionary
+        # Communist Party", "الحزب الشيوعي العمالي") names some other party: drop it.
+        where = np.flatnonzero(bare)
+        items, starts, ends = prepared.items, matches["start"].to_numpy(), matches["end"].to_numpy()
+        alone = [
+            _standalone(items[r], starts[i], ends[i])
+            for i, r in zip(where, matches["row"].to_numpy()[where], strict=True)
+        ]
+        bare[where[~np.asarray(alone, dtype=bool)]] = False
+    bare_row = matches["row"].to_numpy()[bare]
+    bare_source_only = code[bare] == special[2]
+    keep = ~np.isin(code, special)
     row = matches["row"].to_numpy()[keep]
     start = matches["start"].to_numpy()[keep]
     end = matches["end"].to_numpy()[keep]
@@ -165,6 +214,24 @@ def link_parties(
         res_row = np.concatenate([res_row, row[chosen]])
         res_start = np.concatenate([res_start, start[chosen]])
         res_code = np.concatenate([res_code, code[chosen]])
+    if len(bare_row):
+        add_row, add_code = _resolve_bare(
+            prepared,
+            keys,
+            (bare_row, bare_source_only, np.unique(np.concatenate([res_row, row]))),
+            extra,
+            (_hint_array(country_hints, n), _hint_array(party_hints, n)),
+            mentioned_countries,
+            years,
+        )
+        bare_start = matches["start"].to_numpy()[bare]
+        first = np.unique(bare_row, return_index=True)[1]
+        start_of = dict(zip(bare_row[first].tolist(), bare_start[first].tolist(), strict=True))
+        res_row = np.concatenate([res_row, add_row])
+        res_start = np.concatenate(
+            [res_start, np.array([start_of[r] for r in add_row.tolist()], dtype=np.int64)]
+        )
+        res_code = np.concatenate([res_code, add_code])
 
     # Order of first mention, each party once per row.
     order = np.lexsort((res_start, res_row))
@@ -266,3 +333,102 @@ def _resolve_ambiguous(
     frame = frame.drop_duplicates()
     unresolved = lists_by_row(frame["row"].to_numpy(), frame["name"].to_numpy(), prepared.n)
     return amb[chosen], unresolved
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s*$")
+_WORD_AFTER = re.compile(r"^\s*(\S+)")
+# Words that may stand before a bare name with a capital letter without being part of a name.
+_LEAD_WORDS = frozenset({"the", "der", "die", "das", "el", "la", "le", "il", "o", "a", "our"})
+# "Communist Party of ..." whose rest the gazetteer does not know is some other party.
+_CONTINUATIONS = frozenset(
+    {"of", "de", "du", "des", "di", "del", "della", "da", "do", "von", "der", "(m)", "(ml)"}
+)
+# Capitalised words that follow a party's name without being part of it ("CP National
+# Committee", "Communist Party Congress").
+_ORGAN_WORDS = frozenset(
+    {"congress", "central", "committee", "national", "general", "secretary", "chairman",
+     "leader", "leaders", "politburo", "political", "executive", "members", "member"}
+)  # fmt: skip
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """Whether a bare name at ``start:end`` is not a piece of a longer, unknown party name.
+
+    Not when a capitalised word runs into it from before (a sentence's first word, an article
+    or a possessive aside) or after it, nor when an Arabic adjective with the article follows.
+    """
+    before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    if before and before.group(1)[0].isupper():
+        word = before.group(1)
+        head = text[: start - len(before.group(0))].rstrip()
+        sentence_start = not head or head[-1] in ".:!?\n\"'«»“”-–—|(" or head.endswith("\x00")
+        possessive = word.endswith(("'s", "’s"))
+        if not (sentence_start or possessive or word.casefold() in _LEAD_WORDS):
+            return False
+    after = _WORD_AFTER.match(text[end : end + 40])
+    if after:
+        word = after.group(1).strip(".,;:!?\"'()")
+        if word and word[0].isupper() and word.casefold() not in _ORGAN_WORDS:
+            return False
+        if word.startswith("ال") or word.casefold() in _CONTINUATIONS:
+            return False
+    return True
+
+
+def _resolve_bare(
+    prepared: PreparedTexts,
+    keys: list[str],
+    bare: tuple[np.ndarray, np.ndarray, np.ndarray],
+    extra: _Context,
+    hints: tuple[np.ndarray, np.ndarray],
+    mentioned_countries: pd.Series | pd.DataFrame | None,
+    years: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and party codes for the bare names of rows that name no party otherwise."""
+    bare_row, source_only, named_rows = bare
+    code_of = {k: i for i, k in enumerate(keys)}
+    # Per row: is any bare name there one that context may resolve (not source-only)?
+    frame = pd.DataFrame({"row": bare_row, "context": ~source_only})
+    frame = frame[~frame["row"].isin(named_rows)]
+    per_row = frame.groupby("row")["context"].any()
+    rows = per_row.index.to_numpy(dtype=np.int64)
+    if len(rows) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    by_context = per_row.to_numpy(dtype=bool)
+    choice = np.full(len(rows), "", dtype=object)
+
+    # 1. a leader named in the statement (in office that year when the row is dated)
+    hits = extra.leaders.scan([prepared.items[r] for r in rows])
+    if len(hits):
+        leader = extra.leader_years.iloc[hits["key"].astype(int).to_numpy()]
+        year = years[rows[hits["row"].to_numpy()]] if years is not None else np.nan
+        year = np.broadcast_to(np.asarray(year, dtype=float), len(hits))
+        fits = np.isnan(year) | (
+            (np.nan_to_num(leader["from"].to_numpy(), nan=0) - 1 <= year)
+            & (year <= np.nan_to_num(leader["to"].to_numpy(), nan=9999) + 1)
+        )
+        found = pd.DataFrame({"row": hits["row"].to_numpy()[fits], "id": leader["party"][fits]})
+        unique = found.drop_duplicates().groupby("row")["id"].agg(["first", "size"])
+        one = unique[unique["size"] == 1]
+        choice[one.index.to_numpy()] = one["first"].to_numpy()
+
+    # 2. the site's own party ("the Party" on kke.gr)
+    country_hint, party_hint = hints[0][rows], hints[1][rows]
+    choice = np.where(choice == "", party_hint, choice)
+
+    # 3. the one country the statement names, when that country has a communist party
+    mentioned = _mentioned_long(mentioned_countries, prepared, rows)
+    countries = mentioned.drop_duplicates().groupby("row")["iso3"].agg(["first", "size"])
+    countries = countries[countries["size"] == 1]
+    position = np.searchsorted(rows, countries.index.to_numpy())
+    party = countries["first"].map(extra.main_party).fillna("").to_numpy(dtype=object)
+    open_ = (choice[position] == "") & by_context[position]
+    choice[position[open_]] = party[open_]
+
+    # 4. (context names only) the communist party of the source's country
+    by_source = np.array([extra.main_party.get(c, "") for c in country_hint], dtype=object)
+    choice = np.where((choice == "") & by_context, by_source, choice)
+
+    codes = np.array([code_of.get(c, -1) for c in choice], dtype=np.int64)
+    ok = codes >= 0
+    return rows[ok], codes[ok]

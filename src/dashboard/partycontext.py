@@ -1,0 +1,116 @@
+"""What a statement's surroundings say about which party it means: leaders, generic names, sites.
+
+This module owns three reference tables and one derivation:
+
+* ``data/leaders.csv`` (``party, leader, from, to``): leaders with their years, so "the Communist
+  Party" in a statement naming Elizabeth Rowley is the Communist Party of Canada.
+* ``data/generic_party_names.csv`` (``language, phrase, resolve_from``): the bare names that
+  stand for some party ("Communist Party", "Partido Comunista", "الحزب الشيوعي", "the Party").
+  ``resolve_from`` is ``context`` (a leader, the one country the statement names, or the
+  dataset's source) or ``source`` (only the site or source party the statement comes from: "the
+  Party" in a general news text must stay nobody).
+* ``source_hints``: the country and party a row's source says, from ``source_country`` /
+  ``source_party`` columns or the address of the page: its country-code top-level domain
+  (``.pt`` -> PRT) and a host label that is a party's short name (``pcp.pt`` -> PCP of
+  Portugal, ``kke.gr`` -> KKE). Worked out once per distinct host, not per row.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from dashboard.countries import _read_csv
+from dashboard.errors import DatasetError
+from dashboard.gazetteer import Gazetteer
+from dashboard.paths import data_dir
+
+LEADERS_FILE = "leaders.csv"
+GENERIC_FILE = "generic_party_names.csv"
+RESOLVE_FROM: tuple[str, ...] = ("context", "source")
+# Country-code domains that are not the ISO alpha-2 code, and generic ones said to be national.
+_TLD_EXCEPTIONS = {"uk": "GBR", "el": "GRC"}
+_HOST_NOISE = {"www", "m", "en", "org", "com", "net", "info", "news", "co", "blog", "blogspot"}
+
+
+def _path(path: str | Path | None, name: str) -> Path:
+    return Path(path) if path is not None else data_dir() / name
+
+
+def load_leaders(path: str | Path | None = None) -> pd.DataFrame:
+    """``party, leader, from, to`` (years as floats, NaN when open); errors name the line."""
+    path = _path(path, LEADERS_FILE)
+    records = []
+    for line, row in _read_csv(path, ("party", "leader", "from", "to"), "leaders file"):
+        years = []
+        for column in ("from", "to"):
+            value = row[column].strip()
+            if value and not re.fullmatch(r"\d{4}", value):
+                raise DatasetError(
+                    f"'{value}' is not a year",
+                    where=f"{path}, line {line}",
+                    hint=f"Write the {column} year as four digits, or leave it empty",
+                )
+            years.append(float(value) if value else np.nan)
+        records.append((row["party"].strip(), " ".join(row["leader"].split()), *years))
+    return pd.DataFrame(records, columns=["party", "leader", "from", "to"])
+
+
+def load_generic_names(path: str | Path | None = None) -> pd.DataFrame:
+    """``language, phrase, resolve_from`` of the bare names that stand for some party."""
+    path = _path(path, GENERIC_FILE)
+    records = []
+    for line, row in _read_csv(path, ("language", "phrase", "resolve_from"), "generic names"):
+        how = row["resolve_from"].strip()
+        if how not in RESOLVE_FROM:
+            raise DatasetError(
+                f"resolve_from is '{how}'",
+                where=f"{path}, line {line}",
+                hint=f"Use one of {', '.join(RESOLVE_FROM)}",
+            )
+        records.append((row["language"].strip(), " ".join(row["phrase"].split()), how))
+    return pd.DataFrame(records, columns=["language", "phrase", "resolve_from"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
+    labels = [p for p in host.lower().split(".") if p]
+    country = ""
+    if labels:
+        tld = labels[-1]
+        found = pycountry.countries.get(alpha_2=tld.upper()) if len(tld) == 2 else None
+        country = _TLD_EXCEPTIONS.get(tld) or (found.alpha_3 if found else "")
+    party = ""
+    for label in labels[:-1]:
+        if label in _HOST_NOISE or len(label) < 2:
+            continue
+        party = gazetteer.resolve(label, country)
+        if party and country and gazetteer.country_of.get(party) != country:
+            party = ""  # "sfi.se" is a Swedish site, not the Students' Federation of India
+        if party:
+            break
+    if party and not country:
+        country = gazetteer.country_of.get(party, "")
+    return country, party
+
+
+def url_hints(urls: pd.Series, gazetteer: Gazetteer) -> tuple[pd.Series, pd.Series]:
+    """Per row, the country and party the page address says ("" when it says nothing)."""
+    values = urls.astype(object).where(urls.notna(), "").astype(str)
+    uniq = pd.unique(values)
+    table: dict[str, tuple[str, str]] = {}
+    for url in uniq:
+        try:
+            host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        except ValueError:
+            host = ""
+        table[url] = _host_hint(host, gazetteer) if host else ("", "")
+    country = values.map({u: c for u, (c, _) in table.items()})
+    party = values.map({u: p for u, (_, p) in table.items()})
+    return country.astype(object), party.astype(object)
