@@ -87,13 +87,17 @@ def _split(value: str) -> list[str]:
 
 
 def spelling_variants(name: str) -> Iterator[str]:
-    """Mechanical variants of a name: hyphens written as spaces ("All-Workers" ~ "All Workers").
+    """Mechanical variants of a name: hyphens written as spaces ("All-Workers" ~ "All Workers"),
+    a long name's qualifier glued on ("Communist Party of Nepal(United)").
 
     Quote styles need no variants: the scanner maps curly quotes to straight ones in both
     patterns and texts.
     """
     if "-" in name:
         yield name.replace("-", " ")
+    if " (" in name and len(name) > 12:
+        # Long names with a qualifier are often glued: "Communist Party of Nepal(Maoist)".
+        yield name.replace(" (", "(")
 
 
 @dataclass(frozen=True, eq=False)
