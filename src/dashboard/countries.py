@@ -38,7 +38,7 @@ import pycountry
 
 from dashboard.errors import DatasetError
 from dashboard.paths import cached_by_mtime, data_dir
-from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row
+from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
 NO_COUNTRY = "-"
 
@@ -81,6 +81,17 @@ TRANSLATION_LANGUAGES: tuple[str, ...] = (
     "es", "pt", "fr", "de", "it", "tr", "el", "ru", "ar", "pl", "fi", "nl", "gl", "fa",
 )  # fmt: skip
 FORMS_FILE = "country_forms.csv"
+TRAPS_FILE = "country_traps.csv"
+TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "none")
+# Capitalised words that may stand next to a trap name without making it part of a person's
+# or organisation's name ("In Jordan", "From Georgia", "Visit Paris").
+_FUNCTION_WORDS = frozenset(
+    {"in", "from", "to", "the", "and", "of", "for", "with", "at", "by", "on", "as", "visit",
+     "across", "into", "over", "near", "via", "president", "king", "queen", "government",
+     "says", "said", "if", "but", "or", "a", "an", "is", "will", "was", "why", "how"}
+)  # fmt: skip
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]*$")
+_WORD_AFTER = re.compile(r"^[ \t]*([^\W\d_][\w'’-]*)")
 FORMS_COLUMNS: tuple[str, ...] = ("iso3", "alias", "language", "kind")
 ALIAS_COLUMNS: tuple[str, ...] = ("iso3", "alias", "kind", "case_sensitive")
 REGION_COLUMNS: tuple[str, ...] = ("iso3", "continent", "region")
@@ -170,9 +181,22 @@ class CountryMatcher:
         forms: pd.DataFrame | None = None,
         *,
         languages: tuple[str, ...] = TRANSLATION_LANGUAGES,
+        traps: pd.DataFrame | None = None,
     ) -> None:
         """Build from pycountry (English and ``languages``), a frame with the
-        ``data/country_aliases.csv`` columns and one with the ``data/country_forms.csv`` columns."""
+        ``data/country_aliases.csv`` columns, one with the ``data/country_forms.csv`` columns and
+        one with the ``data/country_traps.csv`` columns (``alias, rules``)."""
+        # Names that are also people's names, US states or parts of other names, with the
+        # checks a mention must pass (see ``_trap_ok``); rule "none" names no country at all.
+        self.traps: dict[str, frozenset[str]] = {}
+        never: list[str] = []
+        if traps is not None:
+            for alias, rules in zip(traps["alias"], traps["rules"], strict=True):
+                rule_set = frozenset(str(rules).split())
+                if "none" in rule_set:
+                    never.append(" ".join(str(alias).split()))
+                else:
+                    self.traps[" ".join(str(alias).split())] = rule_set
         self.source = source
         derived: dict[str, set[str]] = {}
         spelled: dict[str, str] = {}
@@ -211,7 +235,7 @@ class CountryMatcher:
                     exact.add(alias)
                 if iso3 != NO_COUNTRY:
                     self.names.setdefault(iso3, alias)
-        for phrase in NOT_COUNTRIES:
+        for phrase in (*NOT_COUNTRIES, *never):
             given.setdefault(phrase.casefold(), {NO_COUNTRY})
             spelled.setdefault(phrase.casefold(), phrase)
         # Other languages: pycountry's translations, then the curated forms (inflected names,
@@ -278,7 +302,12 @@ class CountryMatcher:
                 )
             records.append((iso3, alias, row.get("kind", "").strip(), flag == "1"))
         frame = pd.DataFrame(records, columns=list(ALIAS_COLUMNS))
-        return cls(frame, source=str(path), forms=load_forms(path.parent / FORMS_FILE))
+        return cls(
+            frame,
+            source=str(path),
+            forms=load_forms(path.parent / FORMS_FILE),
+            traps=load_traps(path.parent / TRAPS_FILE),
+        )
 
     def lookup(self, value: object) -> str:
         """The ISO-3 code a whole value names: a code ("GRC", "GR") or a name ("Greece"), or ""."""
@@ -294,14 +323,63 @@ class CountryMatcher:
         return self._lookup.get(text.casefold(), "")
 
     def scan(self, texts: pd.Series | Sequence[str] | PreparedTexts) -> pd.DataFrame:
-        """Every country mention: ``row, start, end, iso3`` (phrases naming no country dropped)."""
-        return self.tidy(self.scanner.scan(texts))
+        """Every country mention: ``row, start, end, iso3`` (phrases naming no country dropped,
+        and trap names - "Jim Jordan", "Georgia" the US state - that fail their checks)."""
+        prepared = prepare(texts)
+        return self.tidy(self.scanner.scan(prepared), prepared)
 
-    @staticmethod
-    def tidy(raw: pd.DataFrame) -> pd.DataFrame:
-        """``scan``'s result from a raw ``self.scanner`` scan (e.g. one share of a merged scan)."""
+    def tidy(self, raw: pd.DataFrame, texts: PreparedTexts | None = None) -> pd.DataFrame:
+        """``scan``'s result from a raw ``self.scanner`` scan (e.g. one share of a merged scan);
+        pass the scanned ``texts`` so trap names are checked."""
         found = raw[raw["key"] != NO_COUNTRY].rename(columns={"key": "iso3"})
-        return found.reset_index(drop=True)
+        found = found.reset_index(drop=True)
+        if texts is None or not self.traps or found.empty:
+            return found
+        return found[self._trap_ok(found, texts)].reset_index(drop=True)
+
+    @functools.cached_property
+    def _trap_codes(self) -> frozenset[str]:
+        return frozenset(self._lookup.get(a.casefold(), "") for a in self.traps) - {""}
+
+    def _trap_ok(self, found: pd.DataFrame, texts: PreparedTexts) -> np.ndarray:
+        """Whether each mention passes its trap checks (non-trap mentions always do).
+
+        Only mentions of countries that have a trap name are looked at, one by one: they are
+        few, and the checks need the words around them. ``before``/``after``: no capitalised
+        word (a first or last name: "Jim Jordan", "Chad Bianco") directly before/after.
+        ``context``: the statement names another country (not the USA) too.
+        """
+        iso3 = found["iso3"].astype(str).to_numpy(dtype=object)
+        candidates = np.flatnonzero(np.isin(iso3, list(self._trap_codes)))
+        ok = np.ones(len(found), dtype=bool)
+        if len(candidates) == 0:
+            return ok
+        rows, starts = found["row"].to_numpy(), found["start"].to_numpy()
+        ends, items = found["end"].to_numpy(), texts.items
+        traps = {k.casefold(): v for k, v in self.traps.items()}
+        checked: list[tuple[int, frozenset[str]]] = []
+        for i in candidates:
+            text = items[rows[i]]
+            rules = traps.get(text[starts[i] : ends[i]].casefold())
+            if rules is None:
+                continue
+            checked.append((i, rules))
+            before = text[max(0, starts[i] - 40) : starts[i]]
+            after = text[ends[i] : ends[i] + 40]
+            if ("before" in rules and _name_word(_WORD_BEFORE.search(before))) or (
+                "after" in rules and _name_word(_WORD_AFTER.match(after))
+            ):
+                ok[i] = False
+        trap_rows = {rows[i] for i, _ in checked}
+        other: dict[int, set[str]] = {}
+        is_trap = np.zeros(len(found), dtype=bool)
+        is_trap[[i for i, _ in checked]] = True
+        for i in np.flatnonzero(np.isin(rows, list(trap_rows)) & ~is_trap & ok):
+            other.setdefault(rows[i], set()).add(iso3[i])
+        for i, rules in checked:
+            if "context" in rules and not (other.get(rows[i], set()) - {"USA"}):
+                ok[i] = False
+        return ok
 
     def find(
         self,
@@ -383,6 +461,31 @@ def _read_csv(path: Path, required: Sequence[str], what: str) -> list[tuple[int,
             f"cannot read the {what} ({err})", where=str(path), hint="Save it as UTF-8 CSV"
         ) from err
     return rows
+
+
+def _name_word(match: re.Match[str] | None) -> bool:
+    """Whether a neighbouring word is a capitalised name (not a function word such as "In")."""
+    if match is None:
+        return False
+    word = match.group(1).rstrip(".'’")
+    return bool(word) and word[0].isupper() and word.casefold() not in _FUNCTION_WORDS
+
+
+def load_traps(path: Path) -> pd.DataFrame | None:
+    """``data/country_traps.csv``: country names that need checks; None when absent."""
+    if not path.is_file():
+        return None
+    records = []
+    for line, row in _read_csv(path, ("alias", "rules"), "country traps file"):
+        rules = row["rules"].split()
+        if not rules or set(rules) - set(TRAP_RULES):
+            raise DatasetError(
+                f"unknown rules '{row['rules']}'",
+                where=f"{path}, line {line}",
+                hint=f"Use one or more of {', '.join(TRAP_RULES)}",
+            )
+        records.append((" ".join(row["alias"].split()), " ".join(rules)))
+    return pd.DataFrame(records, columns=["alias", "rules"])
 
 
 def load_forms(path: Path) -> pd.DataFrame | None:

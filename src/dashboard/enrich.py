@@ -180,7 +180,7 @@ def _enrich_chunk(
     # Joined and normalised once; parties and countries are found in one walk over the text.
     prepared = PreparedTexts(texts)
     party_hits, country_hits = _merged_scanner(gazetteer, matcher).scan_each(prepared)
-    found = matcher.tidy(country_hits)
+    found = matcher.tidy(country_hits, prepared)
     linked = link_parties(
         prepared,
         gazetteer,

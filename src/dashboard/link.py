@@ -78,12 +78,21 @@ class _Context:
     leaders: TextScanner
     leader_years: pd.DataFrame
     main_party: dict[str, str]
+    clashes: frozenset[str]
+    clash_ids: frozenset[str]
+    party_words: TextScanner
+    strong_cues: TextScanner
 
 
 @functools.lru_cache(maxsize=8)
 def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]:
     from dashboard.countries import load_country_matcher
-    from dashboard.partycontext import load_generic_names, load_leaders
+    from dashboard.partycontext import (
+        load_acronym_clashes,
+        load_generic_names,
+        load_leaders,
+        load_party_words,
+    )
     from dashboard.variants import main_parties, template_patterns
 
     matcher = load_country_matcher()
@@ -101,6 +110,18 @@ def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]
         leaders=TextScanner(zip(leaders["leader"], leaders.index.astype(str), strict=True)),
         leader_years=leaders,
         main_party=main_parties(gazetteer, matcher),
+        clashes=(clashes := frozenset(load_acronym_clashes()["acronym"])),
+        clash_ids=frozenset(
+            gazetteer.patterns.loc[gazetteer.patterns["pattern"].isin(clashes), "id"]
+        ),
+        party_words=TextScanner((w, "party") for w in load_party_words()["word"]),
+        # A country or city says nothing about a party in general news ("India's CPI
+        # inflation"); leaders and newspapers do.
+        strong_cues=TextScanner(
+            (cue, pid)
+            for cue, pid in context
+            if not matcher.lookup(cue) and not matcher.scan([cue]).shape[0]
+        ),
     )
     # Bare names count only as written ("Communist Party"): "the only communist party in Nepal"
     # describes, it does not name.
@@ -192,6 +213,9 @@ def link_parties(
     start = matches["start"].to_numpy()[keep]
     end = matches["end"].to_numpy()[keep]
     code = code[keep]
+    if extra.clash_ids:
+        ok = _clash_in_context(prepared, keys, (row, start, end, code), extra, party_hints)
+        row, start, end, code = row[ok], start[ok], end[ok], code[ok]
 
     # Rows of one span are adjacent (scan sorts by row, start): count keys per span.
     new_span = np.ones(len(row), dtype=bool)
@@ -333,6 +357,55 @@ def _resolve_ambiguous(
     frame = frame.drop_duplicates()
     unresolved = lists_by_row(frame["row"].to_numpy(), frame["name"].to_numpy(), prepared.n)
     return amb[chosen], unresolved
+
+
+def _clash_in_context(
+    prepared: PreparedTexts,
+    keys: list[str],
+    matches: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    extra: _Context,
+    party_hints: pd.Series | None,
+) -> np.ndarray:
+    """Which matches to keep: all but short names that are also common acronyms ("CPU",
+    "PCE", "SFI", data/acronym_clashes.csv) written as that acronym in a statement without
+    party context.
+
+    Party context is a word such as "party", "communist", "central committee" in any of the
+    statement's languages (data/party_context_words.csv), a context cue of that party (its
+    leader, newspaper, city), another party named, or a source party. In party press - at
+    least 30% of a batch of 20 or more statements already name a party - every mention stands.
+    """
+    row, start, end, code = matches
+    n = prepared.n
+    ok = np.ones(len(row), dtype=bool)
+    key_array = np.asarray(keys, dtype=object)
+    maybe = np.flatnonzero(np.isin(key_array[code], list(extra.clash_ids)))
+    if len(maybe) == 0:
+        return ok
+    items = prepared.items
+    clash = np.array([items[row[i]][start[i] : end[i]] in extra.clashes for i in maybe], dtype=bool)
+    suspect = maybe[clash]
+    if len(suspect) == 0:
+        return ok
+    # Rows that name a party by something other than a clashing acronym.
+    plain = np.ones(len(row), dtype=bool)
+    plain[suspect] = False
+    named = np.unique(row[plain])
+    if n >= 20 and len(named) + 0.0 >= 0.3 * n:
+        return ok
+    rows = np.unique(row[suspect])
+    hint = _hint_array(party_hints, n)[rows] != ""
+    texts = [items[r] for r in rows]
+    worded = rows[np.unique(extra.party_words.scan(texts)["row"].to_numpy())]
+    cues = extra.strong_cues.scan(texts)
+    cue_pairs = set(
+        zip(rows[cues["row"].to_numpy()].tolist(), cues["key"].astype(str).tolist(), strict=True)
+    )
+    good_rows = set(rows[hint].tolist()) | set(worded.tolist()) | set(named.tolist())
+    for i in suspect:
+        r = int(row[i])
+        ok[i] = r in good_rows or (r, key_array[code[i]]) in cue_pairs
+    return ok
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s*$")

@@ -9,7 +9,10 @@ This module owns three reference tables and one derivation:
   ``resolve_from`` is ``context`` (a leader, the one country the statement names, or the
   dataset's source) or ``source`` (only the site or source party the statement comes from: "the
   Party" in a general news text must stay nobody).
-* ``source_hints``: the country and party a row's source says, from ``source_country`` /
+* ``data/acronym_clashes.csv`` and ``data/party_context_words.csv``: party short names that are
+  common acronyms elsewhere ("CPU", "PCE") and the words that show a statement is about
+  parties, so such an acronym counts only in party context (see ``link.py``).
+* ``url_hints``: the country and party a row's source says, from ``source_country`` /
   ``source_party`` columns or the address of the page: its country-code top-level domain
   (``.pt`` -> PRT) and a host label that is a party's short name (``pcp.pt`` -> PCP of
   Portugal, ``kke.gr`` -> KKE). Worked out once per distinct host, not per row.
@@ -32,6 +35,8 @@ from dashboard.gazetteer import Gazetteer
 from dashboard.paths import data_dir
 
 LEADERS_FILE = "leaders.csv"
+CLASHES_FILE = "acronym_clashes.csv"
+PARTY_WORDS_FILE = "party_context_words.csv"
 GENERIC_FILE = "generic_party_names.csv"
 RESOLVE_FROM: tuple[str, ...] = ("context", "source")
 # Country-code domains that are not the ISO alpha-2 code, and generic ones said to be national.
@@ -76,6 +81,26 @@ def load_generic_names(path: str | Path | None = None) -> pd.DataFrame:
             )
         records.append((row["language"].strip(), " ".join(row["phrase"].split()), how))
     return pd.DataFrame(records, columns=["language", "phrase", "resolve_from"])
+
+
+def load_acronym_clashes(path: str | Path | None = None) -> pd.DataFrame:
+    """``acronym, also_means``: party short names that are common acronyms elsewhere."""
+    path = _path(path, CLASHES_FILE)
+    rows = _read_csv(path, ("acronym", "also_means"), "acronym clash file")
+    return pd.DataFrame(
+        [(r["acronym"].strip(), r["also_means"].strip()) for _, r in rows],
+        columns=["acronym", "also_means"],
+    )
+
+
+def load_party_words(path: str | Path | None = None) -> pd.DataFrame:
+    """``language, word``: words that show a statement is about parties."""
+    path = _path(path, PARTY_WORDS_FILE)
+    rows = _read_csv(path, ("language", "word"), "party context word file")
+    return pd.DataFrame(
+        [(r["language"].strip(), " ".join(r["word"].split())) for _, r in rows],
+        columns=["language", "word"],
+    )
 
 
 @functools.lru_cache(maxsize=4096)
