@@ -255,6 +255,9 @@ class CountryMatcher:
                 spelled[alias.casefold()] = alias
                 if iso3 != NO_COUNTRY and kind in ("name", "demonym"):
                     local.append((iso3, language, kind, alias))
+        # Long official forms ("Republic of Cuba", "Korea, Republic of") are not what a party's
+        # name is built from; keeping them out keeps the generated name list small.
+        local = [r for r in local if "," not in r[3] and "(" not in r[3] and len(r[3]) <= 24]
         self.local_names = pd.DataFrame(local, columns=["iso3", "language", "kind", "name"])
         """Every country name and demonym per language: ``iso3, language, kind, name``."""
         for folded in list(foreign):
@@ -350,7 +353,11 @@ class CountryMatcher:
         ``context``: the statement names another country (not the USA) too.
         """
         iso3 = found["iso3"].astype(str).to_numpy(dtype=object)
-        candidates = np.flatnonzero(np.isin(iso3, list(self._trap_codes)))
+        length = (found["end"] - found["start"]).to_numpy()
+        lengths = list({len(a) for a in self.traps})
+        candidates = np.flatnonzero(
+            np.isin(length, lengths) & np.isin(iso3, list(self._trap_codes))
+        )
         ok = np.ones(len(found), dtype=bool)
         if len(candidates) == 0:
             return ok

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.countries import CountryMatcher
 from dashboard.gazetteer import Gazetteer
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
@@ -118,15 +119,23 @@ def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]
         # A country or city says nothing about a party in general news ("India's CPI
         # inflation"); leaders and newspapers do.
         strong_cues=TextScanner(
-            (cue, pid)
-            for cue, pid in context
-            if not matcher.lookup(cue) and not matcher.scan([cue]).shape[0]
+            pair
+            for pair, place in zip(context, _names_a_place(matcher, context), strict=True)
+            if not place
         ),
     )
     # Bare names count only as written ("Communist Party"): "the only communist party in Nepal"
     # describes, it does not name.
     scanner = TextScanner(pairs, case_sensitive=set(generic["phrase"]))
     return scanner, TextScanner(context), extra
+
+
+def _names_a_place(matcher: CountryMatcher, cues: list[tuple[str, str]]) -> np.ndarray:
+    """Per context cue, whether it holds a country, demonym or city (one scan of all cues)."""
+    found = matcher.scan([cue for cue, _ in cues])
+    place = np.zeros(len(cues), dtype=bool)
+    place[found["row"].to_numpy()] = True
+    return place
 
 
 def party_scanner(gazetteer: Gazetteer) -> TextScanner:
@@ -379,7 +388,8 @@ def _clash_in_context(
     n = prepared.n
     ok = np.ones(len(row), dtype=bool)
     key_array = np.asarray(keys, dtype=object)
-    maybe = np.flatnonzero(np.isin(key_array[code], list(extra.clash_ids)))
+    clash_codes = np.array([i for i, k in enumerate(keys) if k in extra.clash_ids], dtype=np.int64)
+    maybe = np.flatnonzero(np.isin(code, clash_codes))
     if len(maybe) == 0:
         return ok
     items = prepared.items
