@@ -41,6 +41,7 @@ ENRICHED_COLUMNS: tuple[str, ...] = (
     "unresolved",
     "region",
     "continent",
+    "language",
 )
 
 
@@ -121,6 +122,26 @@ def _url_hints(df: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.Series | None
     return country, party
 
 
+def _given_languages(df: pd.DataFrame) -> np.ndarray | None:
+    """The dataset's own language codes ("" where blank), or None without such a column."""
+    if "language" not in df.columns:
+        return None
+    values = df["language"].astype(object)
+    return values.where(values.notna(), "").astype(str).str.strip().str.lower().to_numpy(object)
+
+
+def _fill_language(prepared: PreparedTexts, given: np.ndarray | None) -> list[str]:
+    """Language per statement: the given code, else a detected one ("" when unknown)."""
+    from dashboard.language import detect_language
+
+    if given is not None and (given != "").all():
+        return given.tolist()  # nothing to detect: costs nothing
+    detected = detect_language(prepared)
+    if given is None:
+        return detected.tolist()
+    return np.where(given != "", given, detected).tolist()
+
+
 def _years(df: pd.DataFrame) -> np.ndarray | None:
     """The year of each statement (NaN when undated), so leaders are matched in office."""
     if "date" not in df.columns or not pd.api.types.is_datetime64_any_dtype(df["date"]):
@@ -173,8 +194,10 @@ def _enrich_chunk(
     country_hints: pd.Series | None,
     party_hints: pd.Series | None,
     years: np.ndarray | None = None,
+    languages: np.ndarray | None = None,
 ) -> dict[str, list[list[str]]]:
-    """The five list columns for one chunk of statement texts."""
+    """The five list columns for one chunk of statement texts, and its ``language`` codes
+    (``languages`` as given, the blanks detected)."""
     from dashboard.topics import tag_topics
 
     # Joined and normalised once; parties and countries are found in one walk over the text.
@@ -197,6 +220,7 @@ def _enrich_chunk(
         "countries": matcher.find(prepared, linked.spans, matches=found).tolist(),
         "topics": tag_topics(texts, taxonomy).tolist(),
         "unresolved": linked.unresolved.tolist(),
+        "language": _fill_language(prepared, languages),
     }
 
 
@@ -209,7 +233,8 @@ def enrich(
     progress: Callable[[float], None] | None = None,
 ) -> pd.DataFrame:
     """A new frame: ``df`` plus the columns ``parties``, ``party_countries``, ``countries``,
-    ``topics``, ``unresolved``, ``region`` and ``continent`` (see docs/architecture.md).
+    ``topics``, ``unresolved``, ``region``, ``continent`` and ``language`` (the dataset's own
+    codes kept, blanks detected; see docs/architecture.md).
 
     ``taxonomy`` is a ``Taxonomy``, a path to a taxonomy file, or None for ``data/topics.toml``;
     ``gazetteer`` and ``countries`` default to the bundled reference files. ``progress`` is
@@ -223,8 +248,10 @@ def enrich(
     country_hints = _country_hints(df, matcher, url_country)
     party_hints = _party_hints(df, gazetteer, country_hints, url_party)
     years = _years(df)
+    languages = _given_languages(df)
     n = len(df)
-    out: dict[str, list[object]] = {c: [] for c in ENRICHED_COLUMNS[:5]}
+    chunk_columns = (*ENRICHED_COLUMNS[:5], "language")
+    out: dict[str, list[object]] = {c: [] for c in chunk_columns}
     # Each chunk builds hundreds of thousands of small lists that live on; the cyclic garbage
     # collector would re-scan the growing heap over and over while nothing here can form a
     # cycle, so it is paused for the loop (and restored even on error).
@@ -242,6 +269,7 @@ def enrich(
                     None if country_hints is None else country_hints.iloc[rows],
                     None if party_hints is None else party_hints.iloc[rows],
                     None if years is None else years[rows],
+                    None if languages is None else languages[rows],
                 )
                 for column, values in chunk.items():
                     out[column].extend(values)
@@ -262,4 +290,6 @@ def enrich(
     for column in ("region", "continent"):
         table = regions[column]
         result[column] = first_country.map(table).fillna("").astype("category")
+    # ISO 639-1 codes, "" when unknown; a given column keeps its place and its values.
+    result["language"] = pd.Series(out["language"], index=df.index, dtype="category")
     return result
