@@ -242,7 +242,13 @@ class TextScanner:
         abbreviation); every key is then reported for the same span. Empty patterns are ignored.
         """
         self._sources = [(list(pairs), frozenset(clean_pattern(p) for p in case_sensitive))]
-        self._build()
+        # Keys are known at once; the automaton is compiled on first use, so a scanner that
+        # is only ever merged into another (enrich's party scanner) is never compiled alone.
+        seen: dict[str, None] = {}
+        for raw, key in self._sources[0][0]:
+            if key not in seen and clean_pattern(raw):
+                seen[key] = None
+        self.keys: list[str] = list(seen)
 
     @classmethod
     def merged(cls, scanners: Sequence[TextScanner]) -> TextScanner:
@@ -254,8 +260,15 @@ class TextScanner:
         """
         obj = cls.__new__(cls)
         obj._sources = [source for scanner in scanners for source in scanner._sources]
-        obj._build()
+        obj.keys = []
         return obj
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached for attributes not set yet: the compiled tables, built on first use.
+        if name.startswith("__") or name in ("_sources", "keys") or "_built" in self.__dict__:
+            raise AttributeError(name)
+        self._build()
+        return object.__getattribute__(self, name)
 
     def _build(self) -> None:
         table: dict[tuple[bool, str], int] = {}
@@ -289,8 +302,9 @@ class TextScanner:
             local[code] = len(self._group_keys[group])
             self._group_keys[group].append(key)
         self._local_code = local
-        self.keys: list[str] = self._group_keys[0] if len(self._sources) == 1 else []
+        self.keys = self._group_keys[0] if len(self._sources) == 1 else []
         self.patterns: list[str] = patterns
+        self._built = True
         # One automaton over the lower-cased text holds every pattern, case-sensitive ones
         # lower-cased too: a second walk over the text costs more than checking the case of
         # the few extra raw matches afterwards. A slot is one lower-cased form; several
