@@ -49,6 +49,8 @@ def test_bare_names_resolved_from_the_statement(text: str, expected: list[str]) 
         ("https://kke.gr/article/1", "The Party salutes the workers.", ["kke"]),
         ("https://news.example.com/a", "The Party salutes the workers.", []),
         ("https://example.pt/a", "O Partido Comunista saúda a greve.", ["pcp-portugal"]),
+        # a party's name spelled with hyphens as the host name
+        ("http://communist-party-of-cuba.example/x", "The Party met.", ["pcc-cuba"]),
     ],
 )
 def test_the_source_site_resolves(url: str, text: str, expected: list[str]) -> None:

@@ -58,6 +58,11 @@ def test_a_party_site_is_context() -> None:
         ("In Jordan, refugees wait", ["JOR"]),
         ("Cuban doctors arrive in Mexico", ["CUB", "MEX"]),
         ("Trinidad and Tobago beats Jamaica", ["JAM", "TTO"]),
+        # a demonym after "in"/"from" and before punctuation is a language
+        ("The PCC (its name in Spanish) met", []),
+        ("The text was translated from French.", []),
+        ("Spanish dockers strike", ["ESP"]),
+        ("In French politics, a new coalition", ["FRA"]),
     ],
 )
 def test_country_traps_need_their_checks(text: str, expected: list[str]) -> None:

@@ -29,6 +29,10 @@ from dashboard.variants import load_templates, main_parties, template_patterns
         ("بيان الحزب الشيوعي اللبناني حول الانتخابات", ["lcp-lebanon"]),
         ("Заявление Коммунистической партии Кубы", ["pcc-cuba"]),
         ("The Sudanese Communist\n  Party issued a statement", ["scp-sudan"]),
+        # common misspellings of the long name
+        ("Thanks to the Commmunist Party of Cuba for hosting", ["pcc-cuba"]),
+        # "Party of Communists of X" names the country's party too; the bare form resolves
+        ("The Party of Communists won in Moldova", ["pcrm"]),
     ],
 )
 def test_generated_forms_find_the_countrys_party(text: str, expected: list[str]) -> None:

@@ -82,7 +82,9 @@ TRANSLATION_LANGUAGES: tuple[str, ...] = (
 )  # fmt: skip
 FORMS_FILE = "country_forms.csv"
 TRAPS_FILE = "country_traps.csv"
-TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "none")
+TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "language", "none")
+# "(PCC, in Spanish)": after these words a demonym names a language, not a country.
+_LANGUAGE_LEAD = frozenset({"in", "into", "from", "speak", "speaks", "speaking", "spoke"})
 # Capitalised words that may stand next to a trap name without making it part of a person's
 # or organisation's name ("In Jordan", "From Georgia", "Visit Paris").
 _FUNCTION_WORDS = frozenset(
@@ -350,7 +352,8 @@ class CountryMatcher:
         Only mentions of countries that have a trap name are looked at, one by one: they are
         few, and the checks need the words around them. ``before``/``after``: no capitalised
         word (a first or last name: "Jim Jordan", "Chad Bianco") directly before/after.
-        ``context``: the statement names another country (not the USA) too.
+        ``context``: the statement names another country (not the USA) too. ``language``: not
+        a demonym used for a language ("in Spanish)").
         """
         iso3 = found["iso3"].astype(str).to_numpy(dtype=object)
         length = (found["end"] - found["start"]).to_numpy()
@@ -373,10 +376,11 @@ class CountryMatcher:
             checked.append((i, rules))
             before = text[max(0, starts[i] - 40) : starts[i]]
             after = text[ends[i] : ends[i] + 40]
-            if ("before" in rules and _name_word(_WORD_BEFORE.search(before))) or (
-                "after" in rules and _name_word(_WORD_AFTER.match(after))
-            ):
-                ok[i] = False
+            ok[i] = not (
+                ("before" in rules and _name_word(_WORD_BEFORE.search(before)))
+                or ("after" in rules and _name_word(_WORD_AFTER.match(after)))
+                or ("language" in rules and _names_language(before, after))
+            )
         trap_rows = {rows[i] for i, _ in checked}
         other: dict[int, set[str]] = {}
         is_trap = np.zeros(len(found), dtype=bool)
@@ -476,6 +480,16 @@ def _name_word(match: re.Match[str] | None) -> bool:
         return False
     word = match.group(1).rstrip(".'’")
     return bool(word) and word[0].isupper() and word.casefold() not in _FUNCTION_WORDS
+
+
+def _names_language(before: str, after: str) -> bool:
+    """Whether a demonym is a language here: "in Spanish)", "translated from French."."""
+    word = _WORD_BEFORE.search(before)
+    return (
+        word is not None
+        and word.group(1).casefold() in _LANGUAGE_LEAD
+        and (not after.strip() or after.lstrip()[0] in ",.;:)!?")
+    )
 
 
 def load_traps(path: Path) -> pd.DataFrame | None:

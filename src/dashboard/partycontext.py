@@ -115,7 +115,10 @@ def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
     for label in labels[:-1]:
         if label in _HOST_NOISE or len(label) < 2:
             continue
-        party = gazetteer.resolve(label, country)
+        # "kommunistische-partei-deutschlands.de": a party's name spelled with hyphens.
+        party = gazetteer.resolve(label, country) or gazetteer.resolve(
+            label.replace("-", " "), country
+        )
         if party and country and gazetteer.country_of.get(party) != country:
             party = ""  # "sfi.se" is a Swedish site, not the Students' Federation of India
         if party:

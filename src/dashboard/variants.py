@@ -29,6 +29,7 @@ _SLOTS = {"{country}": "name", "{demonym}": "demonym"}
 _BASE_FORMS = (
     re.compile(r"^(?:the )?communist party of (?:the )?(.+)$", re.IGNORECASE),
     re.compile(r"^(?:the )?(.+?) communist party$", re.IGNORECASE),
+    re.compile(r"^(?:the )?party of (?:the )?communists of (?:the )?(.+)$", re.IGNORECASE),
 )
 
 
