@@ -35,6 +35,11 @@ def parties_of(texts: list[str], **columns: list[str]) -> list[list[str]]:
         ("The Revolutionary Communist Party of Oceania met in Cuba.", []),
         # written in lower case it describes, it does not name
         ("He left the communist party in Cuba long ago.", []),
+        # "the communist parties of A, B and C": each country's party
+        ("The communist parties of Greece, Cuba and Japan met.", ["kke", "pcc-cuba", "jcp"]),
+        ("Los partidos comunistas de Chile y Cuba firmaron.", ["pcch", "pcc-cuba"]),
+        # the chain stops at the first word that is not a country or a list joint
+        ("The communist parties of Europe met in Cuba.", []),
     ],
 )
 def test_bare_names_resolved_from_the_statement(text: str, expected: list[str]) -> None:
@@ -55,6 +60,15 @@ def test_bare_names_resolved_from_the_statement(text: str, expected: list[str]) 
 )
 def test_the_source_site_resolves(url: str, text: str, expected: list[str]) -> None:
     assert parties_of([text], url=[url]) == [expected]
+
+
+def test_countries_in_a_party_list_are_not_countries_mentioned() -> None:
+    df = pd.DataFrame(
+        {"title": [""], "text": ["Communist Parties of Greece and Cuba met in Laos."]}
+    )
+    out = enrich(df)
+    assert out["party_countries"].iloc[0] == ["CUB", "GRC"]
+    assert out["countries"].iloc[0] == ["LAO"]
 
 
 def test_url_hints_read_country_code_domains_and_party_hosts() -> None:
@@ -84,7 +98,7 @@ def test_leaders_file_names_parties_of_the_gazetteer() -> None:
 
 def test_generic_names_file_is_valid() -> None:
     names = load_generic_names(REPO_ROOT / "data" / "generic_party_names.csv")
-    assert set(names["resolve_from"]) == {"context", "source"}
+    assert set(names["resolve_from"]) == {"context", "source", "list"}
     assert "Communist Party" in set(names["phrase"])
 
 

@@ -56,6 +56,11 @@ BLOCK_KEY = "\x00not-a-party"
 # a leader, the one country named or the source (BARE_KEY), or from the source only.
 BARE_KEY = "\x00bare:context"
 BARE_SOURCE_KEY = "\x00bare:source"
+LIST_KEY = "\x00bare:list"
+# Between the countries of "the communist parties of Greece, Turkey and Russia".
+_LIST_GLUE = re.compile(
+    r"\s*(?:,\s*(?:and\s+|y\s+|et\s+|e\s+|und\s+)?|\s+(?:and|y|et|e|und|&)\s+)\Z"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,7 +107,9 @@ def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]
     pairs += list(zip(generated["pattern"], generated["id"], strict=True))
     pairs += [(name, BLOCK_KEY) for name in BLOCKED_NAMES]
     generic = load_generic_names()
-    bare_key = generic["resolve_from"].map({"context": BARE_KEY, "source": BARE_SOURCE_KEY})
+    bare_key = generic["resolve_from"].map(
+        {"context": BARE_KEY, "source": BARE_SOURCE_KEY, "list": LIST_KEY}
+    )
     pairs += list(zip(generic["phrase"], bare_key, strict=True))
     context = list(zip(gazetteer.context["cue"], gazetteer.context["id"], strict=True))
     leaders = load_leaders()
@@ -202,9 +209,12 @@ def link_parties(
     if matches is None:
         matches = scanner.scan(prepared)
     keys = scanner.keys
-    special = [keys.index(k) if k in keys else -1 for k in (BLOCK_KEY, BARE_KEY, BARE_SOURCE_KEY)]
+    special = [
+        keys.index(k) if k in keys else -1 for k in (BLOCK_KEY, BARE_KEY, BARE_SOURCE_KEY, LIST_KEY)
+    ]
     code = matches["key"].cat.codes.to_numpy().astype(np.int64)
-    bare = np.isin(code, special[1:])
+    lists = np.flatnonzero(code == special[3])
+    bare = np.isin(code, special[1:3])
     if bare.any():
         # A bare name that is part of a longer name the gazetteer lacks ("Revolutionary
         # Communist Party", "الحزب الشيوعي العمالي") names some other party: drop it.
@@ -266,6 +276,15 @@ def link_parties(
         )
         res_code = np.concatenate([res_code, add_code])
 
+    extra_spans = pd.DataFrame({"row": [], "start": [], "end": []}, dtype=np.int64)
+    if len(lists):
+        l_row, l_start, l_code, extra_spans = _resolve_lists(
+            prepared, keys, matches.iloc[lists], extra, mentioned_countries
+        )
+        res_row = np.concatenate([res_row, l_row])
+        res_start = np.concatenate([res_start, l_start])
+        res_code = np.concatenate([res_code, l_code])
+
     # Order of first mention, each party once per row.
     order = np.lexsort((res_start, res_row))
     res_row, res_code = res_row[order], res_code[order]
@@ -274,6 +293,8 @@ def link_parties(
     key_array = np.asarray(keys, dtype=object)
     parties = lists_by_row(res_row[first], key_array[res_code[first]], n)
     spans = pd.DataFrame({"row": row[new_span], "start": start[new_span], "end": end[new_span]})
+    if len(extra_spans):
+        spans = pd.concat([spans, extra_spans], ignore_index=True)
     return LinkResult(
         parties=pd.Series(parties, index=index, dtype=object, name="parties"),
         unresolved=pd.Series(unresolved, index=index, dtype=object, name="unresolved"),
@@ -456,6 +477,58 @@ def _standalone(text: str, start: int, end: int) -> bool:
         if word.startswith("ال") or word.casefold() in _CONTINUATIONS:
             return False
     return True
+
+
+def _resolve_lists(
+    prepared: PreparedTexts,
+    keys: list[str],
+    lists: pd.DataFrame,
+    extra: _Context,
+    mentioned_countries: pd.Series | pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Parties of "the communist parties of Greece, Turkey and Russia": for each such phrase,
+    the chain of country names right after it, joined by commas and "and", each giving that
+    country's communist party. Returns rows, starts and codes of the parties, and the spans of
+    those country names (they are parts of party names now, not countries mentioned)."""
+    rows = np.unique(lists["row"].to_numpy())
+    if isinstance(mentioned_countries, pd.DataFrame) and "start" in mentioned_countries:
+        found = mentioned_countries[np.isin(mentioned_countries["row"].to_numpy(), rows)]
+    else:
+        from dashboard.countries import load_country_matcher
+
+        found = load_country_matcher().scan([prepared.items[r] for r in rows])
+        found = found.assign(row=rows[found["row"].to_numpy()])
+    by_row = {r: g.sort_values("start") for r, g in found.groupby("row")}
+    code_of = {k: i for i, k in enumerate(keys)}
+    out_row, out_start, out_code, spans = [], [], [], []
+    for r, s, e in zip(lists["row"], lists["start"], lists["end"], strict=True):
+        text, pos = prepared.items[r], e
+        mentions = by_row.get(r)
+        if mentions is None:
+            continue
+        for m_start, m_end, iso3 in zip(
+            mentions["start"], mentions["end"], mentions["iso3"].astype(str), strict=True
+        ):
+            if m_start < pos:
+                continue
+            gap = text[pos:m_start]
+            first = pos == e
+            if (first and gap.strip()) or (not first and not _LIST_GLUE.match(gap)):
+                break
+            party = extra.main_party.get(iso3, "")
+            if party in code_of:
+                out_row.append(r)
+                out_start.append(s)
+                out_code.append(code_of[party])
+            spans.append((r, m_start, m_end))
+            pos = m_end
+    span_frame = pd.DataFrame(spans, columns=["row", "start", "end"], dtype=np.int64)
+    return (
+        np.asarray(out_row, dtype=np.int64),
+        np.asarray(out_start, dtype=np.int64),
+        np.asarray(out_code, dtype=np.int64),
+        span_frame,
+    )
 
 
 def _resolve_bare(

@@ -8,7 +8,8 @@ This module owns three reference tables and one derivation:
   stand for some party ("Communist Party", "Partido Comunista", "الحزب الشيوعي", "the Party").
   ``resolve_from`` is ``context`` (a leader, the one country the statement names, or the
   dataset's source) or ``source`` (only the site or source party the statement comes from: "the
-  Party" in a general news text must stay nobody).
+  Party" in a general news text must stay nobody) or ``list`` ("the communist parties of
+  Greece, Turkey and Russia": the parties of the countries that follow).
 * ``data/acronym_clashes.csv`` and ``data/party_context_words.csv``: party short names that are
   common acronyms elsewhere ("CPU", "PCE") and the words that show a statement is about
   parties, so such an acronym counts only in party context (see ``link.py``).
@@ -38,7 +39,7 @@ LEADERS_FILE = "leaders.csv"
 CLASHES_FILE = "acronym_clashes.csv"
 PARTY_WORDS_FILE = "party_context_words.csv"
 GENERIC_FILE = "generic_party_names.csv"
-RESOLVE_FROM: tuple[str, ...] = ("context", "source")
+RESOLVE_FROM: tuple[str, ...] = ("context", "source", "list")
 # Country-code domains that are not the ISO alpha-2 code, and generic ones said to be national.
 _TLD_EXCEPTIONS = {"uk": "GBR", "el": "GRC"}
 _HOST_NOISE = {"www", "m", "en", "org", "com", "net", "info", "news", "co", "blog", "blogspot"}
