@@ -81,6 +81,13 @@ TRANSLATION_LANGUAGES: tuple[str, ...] = (
     "es", "pt", "fr", "de", "it", "tr", "el", "ru", "ar", "pl", "fi", "nl", "gl", "fa",
 )  # fmt: skip
 FORMS_FILE = "country_forms.csv"
+# Words that make the country name after them part of a party's name (see CountryMatcher).
+PARTY_OF: tuple[tuple[str, str], ...] = (
+    ("en", "Party of"),
+    ("en", "Party of the"),
+    ("el", "Κόμμα της"),
+    ("el", "Κόμματος της"),
+)
 TRAPS_FILE = "country_traps.csv"
 TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "language", "none")
 # "(PCC, in Spanish)": after these words a demonym names a language, not a country.
@@ -278,6 +285,14 @@ class CountryMatcher:
             if name in WORDLIKE_NAMES:
                 exact.update((name, name.upper()))
                 pairs.append((name.upper(), iso3))
+        # "Liberal Democratic Party of Russia", "Κόμμα της Ρωσίας": a country that is part of
+        # a party's name (of any party, not only those in the gazetteer) is not a country
+        # mentioned; these phrases swallow it.
+        names = self.local_names[self.local_names["kind"] == "name"]
+        for language, lead in PARTY_OF:
+            forms = names.loc[names["language"] == language, "name"]
+            pairs.extend((f"{lead} {name}", NO_COUNTRY) for name in forms)
+            exact.update(f"{lead} {name}" for name in forms)
         self.scanner = TextScanner(pairs, case_sensitive=exact)
 
     @classmethod
