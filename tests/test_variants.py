@@ -29,6 +29,9 @@ from dashboard.variants import load_templates, main_parties, template_patterns
         ("بيان الحزب الشيوعي اللبناني حول الانتخابات", ["lcp-lebanon"]),
         ("Заявление Коммунистической партии Кубы", ["pcc-cuba"]),
         ("The Sudanese Communist\n  Party issued a statement", ["scp-sudan"]),
+        # abbreviations with a qualifier in lower case or spaced, and spelled out
+        ("The CPI(m) state committee met in Kerala", ["cpim-india"]),
+        ("The CPI (Marxist) won the seat", ["cpim-india"]),
         # common misspellings of the long name
         ("Thanks to the Commmunist Party of Cuba for hosting", ["pcc-cuba"]),
         # "Party of Communists of X" names the country's party too; the bare form resolves

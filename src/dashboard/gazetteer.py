@@ -79,6 +79,7 @@ GENERIC_PHRASES: frozenset[str] = frozenset(
 )
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SHORT_QUALIFIED = re.compile(r"^([A-Z]{2,6}) ?\(([A-Z]{1,3}(?:-[A-Z]{1,2})?)\)$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -98,6 +99,15 @@ def spelling_variants(name: str) -> Iterator[str]:
     if " (" in name and len(name) > 12:
         # Long names with a qualifier are often glued: "Communist Party of Nepal(Maoist)".
         yield name.replace(" (", "(")
+    short = _SHORT_QUALIFIED.match(name)
+    if short:
+        # "CPI(M)" is also written "CPI(m)", "CPI (M)" and "CPI (m)".
+        head, qualifier = short.groups()
+        for gap in ("", " "):
+            for q in (qualifier, qualifier.lower()):
+                variant = f"{head}{gap}({q})"
+                if variant != name:
+                    yield variant
 
 
 @dataclass(frozen=True, eq=False)

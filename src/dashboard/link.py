@@ -133,7 +133,10 @@ def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]
     )
     # Bare names count only as written ("Communist Party"): "the only communist party in Nepal"
     # describes, it does not name.
-    scanner = TextScanner(pairs, case_sensitive=set(generic["phrase"]))
+    # Short names with a qualifier ("CPI(m)", "KKE (m-l)") are matched as written like other
+    # short names, though they hold a lower-case letter: "cpi(m)" in running text is noise.
+    short_qualified = {p for p, _ in pairs if "(" in p and sum(c.isalpha() for c in p) <= 6}
+    scanner = TextScanner(pairs, case_sensitive=set(generic["phrase"]) | short_qualified)
     return scanner, TextScanner(context), extra
 
 

@@ -422,6 +422,12 @@ class TextScanner:
         shift = self._key_group[code] * (len(codepoints) + 1)
         order = np.lexsort((code, -(end + shift), start + shift))
         start, end, code, shift = start[order], end[order], code[order], shift[order]
+        # Two spellings of one name ("CPI(M)" as written, "CPI (m)") can match the same span
+        # for the same key: report it once.
+        if len(code) > 1:
+            same = np.zeros(len(code), dtype=bool)
+            same[1:] = (start[1:] == start[:-1]) & (end[1:] == end[:-1]) & (code[1:] == code[:-1])
+            start, end, code, shift = start[~same], end[~same], code[~same], shift[~same]
         if longest:
             keep = keep_longest(start + shift, end + shift)
             start, end, code = start[keep], end[keep], code[keep]
