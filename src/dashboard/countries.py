@@ -358,30 +358,66 @@ class CountryMatcher:
         return found[self._trap_ok(found, texts)].reset_index(drop=True)
 
     @functools.cached_property
-    def _trap_codes(self) -> frozenset[str]:
-        return frozenset(self._lookup.get(a.casefold(), "") for a in self.traps) - {""}
+    def _trap_rules(self) -> dict[tuple[str, int], frozenset[str]]:
+        """(ISO-3, length) of each trap name -> the union of the rules of such names."""
+        table: dict[tuple[str, int], frozenset[str]] = {}
+        for alias, rules in self.traps.items():
+            iso3 = self._lookup.get(alias.casefold(), "")
+            if iso3:
+                key = (iso3, len(alias))
+                table[key] = table.get(key, frozenset()) | rules
+        return table
 
     def _trap_ok(self, found: pd.DataFrame, texts: PreparedTexts) -> np.ndarray:
         """Whether each mention passes its trap checks (non-trap mentions always do).
 
-        Only mentions of countries that have a trap name are looked at, one by one: they are
-        few, and the checks need the words around them. ``before``/``after``: no capitalised
-        word (a first or last name: "Jim Jordan", "Chad Bianco") directly before/after.
-        ``context``: the statement names another country (not the USA) too. ``language``: not
-        a demonym used for a language ("in Spanish)").
+        ``before``/``after``: no capitalised word (a first or last name: "Jim Jordan", "Chad
+        Bianco") directly before/after. ``context``: the statement names another country (not
+        the USA) too. ``language``: not a demonym used for a language ("in Spanish)"). The
+        characters around each mention are checked with numpy first; only mentions whose
+        neighbours could fail a check (a letter one space before, a capital one space after,
+        punctuation right after a demonym, a name needing context) are looked at in Python.
         """
-        iso3 = found["iso3"].astype(str).to_numpy(dtype=object)
-        length = (found["end"] - found["start"]).to_numpy()
-        lengths = list({len(a) for a in self.traps})
-        candidates = np.flatnonzero(
-            np.isin(length, lengths) & np.isin(iso3, list(self._trap_codes))
-        )
         ok = np.ones(len(found), dtype=bool)
+        rules_of = self._trap_rules
+        if not rules_of or found.empty:
+            return ok
+        iso = found["iso3"].astype("category")
+        categories = list(iso.cat.categories)
+        length = (found["end"] - found["start"]).to_numpy()
+        codes = iso.cat.codes.to_numpy().astype(np.int64)
+        width = int(length.max()) + 1
+        flags = {rule: np.zeros(len(categories) * width + 1, dtype=bool) for rule in TRAP_RULES}
+        for (iso3, size), rules in rules_of.items():
+            if iso3 in categories and size < width:
+                for rule in rules:
+                    flags[rule][categories.index(iso3) * width + size] = True
+        key = np.where(codes >= 0, codes * width + length, len(categories) * width)
+        cp = texts.codepoints
+        last = len(cp) - 1
+        g_start = texts.row_start[found["row"].to_numpy()] + found["start"].to_numpy()
+        g_end = g_start + length
+
+        def at(pos: np.ndarray) -> np.ndarray:
+            return cp[np.clip(pos, 0, last)]
+
+        before, after, next_char = at(g_start - 2), at(g_end + 1), at(g_end)
+        letter_before = (((before | 32) >= 97) & ((before | 32) <= 122)) | (before >= 128)
+        capital_after = ((after >= 65) & (after <= 90)) | (after >= 128)
+        closing = np.isin(next_char, [ord(c) for c in ",.;:)!?"]) | (next_char == 0)
+        maybe = (
+            (flags["before"][key] & (at(g_start - 1) == 32) & letter_before)
+            | (flags["after"][key] & (next_char == 32) & capital_after)
+            | (flags["language"][key] & closing)
+            | flags["context"][key]
+        )
+        candidates = np.flatnonzero(maybe)
         if len(candidates) == 0:
             return ok
         rows, starts = found["row"].to_numpy(), found["start"].to_numpy()
         ends, items = found["end"].to_numpy(), texts.items
         traps = {k.casefold(): v for k, v in self.traps.items()}
+        iso3 = iso.astype(str).to_numpy(dtype=object)
         checked: list[tuple[int, frozenset[str]]] = []
         for i in candidates:
             text = items[rows[i]]
@@ -389,22 +425,24 @@ class CountryMatcher:
             if rules is None:
                 continue
             checked.append((i, rules))
-            before = text[max(0, starts[i] - 40) : starts[i]]
-            after = text[ends[i] : ends[i] + 40]
+            before_text = text[max(0, starts[i] - 40) : starts[i]]
+            after_text = text[ends[i] : ends[i] + 40]
             ok[i] = not (
-                ("before" in rules and _name_word(_WORD_BEFORE.search(before)))
-                or ("after" in rules and _name_word(_WORD_AFTER.match(after)))
-                or ("language" in rules and _names_language(before, after))
+                ("before" in rules and _name_word(_WORD_BEFORE.search(before_text)))
+                or ("after" in rules and _name_word(_WORD_AFTER.match(after_text)))
+                or ("language" in rules and _names_language(before_text, after_text))
             )
-        trap_rows = {rows[i] for i, _ in checked}
-        other: dict[int, set[str]] = {}
-        is_trap = np.zeros(len(found), dtype=bool)
-        is_trap[[i for i, _ in checked]] = True
-        for i in np.flatnonzero(np.isin(rows, list(trap_rows)) & ~is_trap & ok):
-            other.setdefault(rows[i], set()).add(iso3[i])
-        for i, rules in checked:
-            if "context" in rules and not (other.get(rows[i], set()) - {"USA"}):
-                ok[i] = False
+        needs_context = [(i, r) for i, r in checked if "context" in r]
+        if needs_context:
+            trap_rows = {rows[i] for i, _ in needs_context}
+            is_trap = np.zeros(len(found), dtype=bool)
+            is_trap[[i for i, _ in checked]] = True
+            other: dict[int, set[str]] = {}
+            for i in np.flatnonzero(np.isin(rows, list(trap_rows)) & ~is_trap & ok):
+                other.setdefault(rows[i], set()).add(iso3[i])
+            for i, _ in needs_context:
+                if not (other.get(rows[i], set()) - {"USA"}):
+                    ok[i] = False
         return ok
 
     def find(

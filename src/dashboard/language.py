@@ -8,7 +8,7 @@ kinds of evidence, both vectorised over the whole batch:
   The code points come from the ``PreparedTexts`` the scanners already built, so this costs one
   comparison per character.
 * words: common function words ("the", "der", "della", "için"), counted with one RE2 regex per
-  language over the lower-cased first 100 characters. English is counted for every statement;
+  language over the lower-cased first 80 characters. English is counted for every statement;
   the other languages only for statements that English words do not already settle, so an
   English dataset pays for one regex.
 
@@ -37,7 +37,7 @@ from dashboard.textscan import PreparedTexts, prepare
 LANGUAGES_FILE = "languages.csv"
 WORD_WEIGHT = 8
 MIN_SCORE = 2
-HEAD = 100
+HEAD = 80
 # English settles a statement when it has this many English function words and no letters of
 # another script outweigh them.
 ENGLISH_SETTLES = 2
