@@ -392,6 +392,19 @@ def _resolve_ambiguous(
     return amb[chosen], unresolved
 
 
+@functools.lru_cache(maxsize=8)
+def _packed(acronyms: frozenset[str]) -> np.ndarray:
+    """Each acronym's characters packed into one integer, 8 bits each (see _clash_in_context).
+    A non-Latin-1 character packs as 255, so it can only equal itself or another such."""
+    out = []
+    for acronym in acronyms:
+        value = 0
+        for k, char in enumerate(acronym):
+            value |= min(ord(char), 255) << (8 * k)
+        out.append(value)
+    return np.array(out, dtype=np.uint64)
+
+
 def _clash_in_context(
     prepared: PreparedTexts,
     keys: list[str],
@@ -417,7 +430,17 @@ def _clash_in_context(
     if len(maybe) == 0:
         return ok
     items = prepared.items
-    clash = np.array([items[row[i]][start[i] : end[i]] in extra.clashes for i in maybe], dtype=bool)
+    # Is the matched text exactly one of the acronyms? Compared as integers built from the
+    # code points (acronyms are short), without cutting strings out of the texts.
+    cp = prepared.codepoints
+    g_start = prepared.row_start[row[maybe]] + start[maybe]
+    size = end[maybe] - start[maybe]
+    width = max(len(a) for a in extra.clashes)
+    packed = np.zeros(len(maybe), dtype=np.uint64)
+    for k in range(width):
+        char = cp[np.minimum(g_start + k, len(cp) - 1)].astype(np.uint64)
+        packed |= np.where(k < size, np.minimum(char, 255), 0).astype(np.uint64) << np.uint64(8 * k)
+    clash = (size <= width) & np.isin(packed, _packed(extra.clashes))
     suspect = maybe[clash]
     if len(suspect) == 0:
         return ok
