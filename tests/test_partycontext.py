@@ -27,6 +27,11 @@ def parties_of(texts: list[str], **columns: list[str]) -> list[list[str]]:
         ("Vietnam's ruling Communist Party opened its congress in Hanoi.", ["cpv"]),
         ("El Partido Comunista llamó a votar en Chile.", ["pcch"]),
         ("Die Kommunistische Partei in Kuba feiert.", ["pcc-cuba"]),
+        # a country inside another party's name says what the statement is about
+        (
+            "The Liberal Democratic Party of Russia came second, the Communist Party third.",
+            ["cprf"],
+        ),
         # two countries: no guess
         ("The Communist Party in Cuba and Vietnam met.", []),
         # a party named already: the bare name is that party, nothing is added

@@ -58,6 +58,10 @@ def test_a_party_site_is_context() -> None:
         ("In Jordan, refugees wait", ["JOR"]),
         ("Cuban doctors arrive in Mexico", ["CUB", "MEX"]),
         ("Trinidad and Tobago beats Jamaica", ["JAM", "TTO"]),
+        # a party named after a country: "United Russia", "Δίκαιη Ρωσία"
+        ("United Russia wins the Duma vote", []),
+        ("Η Δίκαιη Ρωσία ήρθε τέταρτη", []),
+        ("Putin's Russia and Georgia", ["GEO", "RUS"]),
         # a demonym after "in"/"from" and before punctuation is a language
         ("The PCC (its name in Spanish) met", []),
         ("The text was translated from French.", []),

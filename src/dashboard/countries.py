@@ -41,6 +41,9 @@ from dashboard.paths import cached_by_mtime, data_dir
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
 NO_COUNTRY = "-"
+# Key prefix of a country inside a party's name ("Party of Russia"): kept by ``scan`` with
+# ``inside`` True, as evidence of what a statement is about, but never a country mentioned.
+INSIDE_PARTY = "~"
 
 # pycountry names left out, and why: "Jersey" (JEY) is mostly "New Jersey" or a shirt in news
 # text; the island is rarely the subject.
@@ -291,7 +294,10 @@ class CountryMatcher:
         names = self.local_names[self.local_names["kind"] == "name"]
         for language, lead in PARTY_OF:
             forms = names.loc[names["language"] == language, "name"]
-            pairs.extend((f"{lead} {name}", NO_COUNTRY) for name in forms)
+            pairs.extend(
+                (f"{lead} {name}", INSIDE_PARTY + iso3)
+                for name, iso3 in zip(forms, names.loc[forms.index, "iso3"], strict=True)
+            )
             exact.update(f"{lead} {name}" for name in forms)
         self.scanner = TextScanner(pairs, case_sensitive=exact)
 
@@ -353,6 +359,17 @@ class CountryMatcher:
         pass the scanned ``texts`` so trap names are checked."""
         found = raw[raw["key"] != NO_COUNTRY].rename(columns={"key": "iso3"})
         found = found.reset_index(drop=True)
+        iso = found["iso3"].astype("category")
+        categories = [str(c) for c in iso.cat.categories]
+        codes = iso.cat.codes.to_numpy().astype(np.int64)
+        plain = [c.removeprefix(INSIDE_PARTY) for c in categories]
+        unique = sorted(set(plain))
+        to_unique = np.array([unique.index(c) for c in plain], dtype=np.int64)
+        inside = np.array([c.startswith(INSIDE_PARTY) for c in categories], dtype=bool)
+        found["inside"] = inside[codes] if len(codes) else np.zeros(0, dtype=bool)
+        found["iso3"] = pd.Categorical.from_codes(
+            to_unique[codes] if len(codes) else codes, categories=unique
+        )
         if texts is None or not self.traps or found.empty:
             return found
         return found[self._trap_ok(found, texts)].reset_index(drop=True)
@@ -434,11 +451,13 @@ class CountryMatcher:
             )
         needs_context = [(i, r) for i, r in checked if "context" in r]
         if needs_context:
+            # Context: any other mention in the statement that stands, not itself a name
+            # that needs context ("Georgia" twice is no context for "Georgia").
             trap_rows = {rows[i] for i, _ in needs_context}
-            is_trap = np.zeros(len(found), dtype=bool)
-            is_trap[[i for i, _ in checked]] = True
+            waiting = np.zeros(len(found), dtype=bool)
+            waiting[[i for i, _ in needs_context]] = True
             other: dict[int, set[str]] = {}
-            for i in np.flatnonzero(np.isin(rows, list(trap_rows)) & ~is_trap & ok):
+            for i in np.flatnonzero(np.isin(rows, list(trap_rows)) & ~waiting & ok):
                 other.setdefault(rows[i], set()).add(iso3[i])
             for i, _ in needs_context:
                 if not (other.get(rows[i], set()) - {"USA"}):
@@ -461,6 +480,8 @@ class CountryMatcher:
         n = len(texts)
         index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(n)
         found = self.scan(texts) if matches is None else matches
+        if "inside" in found.columns:
+            found = found[~found["inside"].to_numpy(dtype=bool)]
         keep = ~overlaps(found, exclude_spans) if exclude_spans is not None else None
         row = found["row"].to_numpy()
         iso3 = found["iso3"].astype(str).to_numpy(dtype=object)
@@ -532,6 +553,8 @@ def _name_word(match: re.Match[str] | None) -> bool:
     if match is None:
         return False
     word = match.group(1).rstrip(".'’")
+    if match.re is _WORD_BEFORE and word.endswith(("'s", "’s")):
+        return False  # "Putin's Russia": a possessive before the name is not part of it
     return bool(word) and word[0].isupper() and word.casefold() not in _FUNCTION_WORDS
 
 
