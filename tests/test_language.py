@@ -53,3 +53,11 @@ def test_languages_file_is_valid() -> None:
     assert df["weight"].str.fullmatch("[0-9]+").all()
     assert df["language"].str.fullmatch("[a-z]{2}").all() and df["language"].is_unique
     assert ((df["letters"] != "") | (df["words"] != "")).all()
+
+
+def test_a_statement_without_evidence_takes_the_batch_language() -> None:
+    texts = ["The party met in the capital for the congress."] * 9 + ["Nepal plane crash kills 68"]
+    assert detect_language(texts).tolist()[-1] == "en"
+    # but not in a mixed batch
+    mixed = ["The party met in the capital.", "El partido se reunió en la capital.", "KKE 2024"]
+    assert detect_language(mixed).tolist() == ["en", "es", ""]

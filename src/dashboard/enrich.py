@@ -130,16 +130,19 @@ def _given_languages(df: pd.DataFrame) -> np.ndarray | None:
     return values.where(values.notna(), "").astype(str).str.strip().str.lower().to_numpy(object)
 
 
-def _fill_language(prepared: PreparedTexts, given: np.ndarray | None) -> list[str]:
-    """Language per statement: the given code, else a detected one ("" when unknown)."""
+def _fill_language(prepared: PreparedTexts, given: np.ndarray | None) -> list[tuple[str, bool]]:
+    """Language per statement: the given code, else a detected one ("" when unknown), each
+    with whether the statement held no evidence at all (for the batch prior in ``enrich``)."""
     from dashboard.language import detect_language
 
     if given is not None and (given != "").all():
-        return given.tolist()  # nothing to detect: costs nothing
-    detected = detect_language(prepared)
-    if given is None:
-        return detected.tolist()
-    return np.where(given != "", given, detected).tolist()
+        return [(code, False) for code in given.tolist()]  # nothing to detect: costs nothing
+    silent: list[np.ndarray] = []
+    detected = detect_language(prepared, prior=False, silent=silent)
+    if given is not None:
+        detected = np.where(given != "", given, detected)
+        silent[0] &= given == ""
+    return list(zip(detected.tolist(), silent[0].tolist(), strict=True))
 
 
 def _years(df: pd.DataFrame) -> np.ndarray | None:
@@ -290,6 +293,14 @@ def enrich(
     for column in ("region", "continent"):
         table = regions[column]
         result[column] = first_country.map(table).fillna("").astype("category")
-    # ISO 639-1 codes, "" when unknown; a given column keeps its place and its values.
-    result["language"] = pd.Series(out["language"], index=df.index, dtype="category")
+    # ISO 639-1 codes, "" when unknown; a given column keeps its place and its values. The
+    # batch prior (see language.py) is applied once over the whole frame, so the result does
+    # not depend on how the frame was cut into chunks.
+    from dashboard.language import apply_prior
+
+    pairs = out["language"]
+    codes = np.array([c for c, _ in pairs], dtype=object)
+    silent = np.fromiter((s for _, s in pairs), dtype=bool, count=len(pairs))
+    languages = apply_prior(codes, silent) if len(codes) else codes
+    result["language"] = pd.Series(languages, index=df.index, dtype=object).astype("category")
     return result
