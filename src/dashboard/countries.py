@@ -13,8 +13,15 @@ Decisions worth knowing:
   Republic of" and "Korea, Democratic People's Republic of"), "Congo" (pycountry's name of
   COG and the short form of "Congo, The Democratic Republic of the"), "Virgin Islands". The
   alias file settles any of them: its entries override the pycountry-derived ones.
-* "Georgia" is GEO even where a text means the US state; it is kept because statements about
-  the country are far more common in this domain than US state politics.
+* Names that are also people's names, US states or parts of other names ("Jim Jordan", "Chad
+  Bianco", "Mark Cuban", "Georgia" the US state, "United Russia") are checked per
+  ``data/country_traps.csv`` (see ``CountryMatcher._trap_ok``).
+* Country names in 14 other languages come from pycountry's ISO 3166 translations, plus the
+  inflected forms, demonyms and cities of ``data/country_forms.csv``; they never override an
+  English name.
+* A country inside any party's name ("Liberal Democratic Party of Russia") is reported by
+  ``scan`` with ``inside`` True - evidence of what a statement is about - but ``find`` never
+  counts it as a country mentioned.
 * Names that are also ordinary lower-case words (``WORDLIKE_NAMES``: "chad", "china", "guinea",
   "jordan", "turkey") match only capitalised or in capitals, so "turkey" (the bird) is not TUR.
 * Short all-caps forms ("US", "UK") match only in capitals, so the pronoun "us" is never USA.

@@ -11,6 +11,12 @@ whose context cue (leader, newspaper, city, demonym) it contains, (c) the row's 
 source party. Otherwise it is reported in ``unresolved`` and never guessed. The rules are applied
 with array operations over all ambiguous mentions at once; the only per-item Python is cutting
 the text of each unresolved name.
+
+Beyond the gazetteer's own names the scan holds: the generated names of each country's party
+(``variants.py``); bare names ("Communist Party", "الحزب الشيوعي", "the Party") that a leader, the
+one country named or the source site resolve; "the communist parties of A, B and C" lists.
+Short names that are common acronyms elsewhere ("CPU", "PCE") count only with party context
+(``_clash_in_context``).
 """
 
 from __future__ import annotations
