@@ -59,6 +59,8 @@ def test_bare_names_resolved_from_the_statement(text: str, expected: list[str]) 
         ("https://kke.gr/article/1", "The Party salutes the workers.", ["kke"]),
         ("https://news.example.com/a", "The Party salutes the workers.", []),
         ("https://example.pt/a", "O Partido Comunista saúda a greve.", ["pcp-portugal"]),
+        # a party-press site: an acronym needs no other context, the country decides
+        ("https://www.communistparty.ie/x", "The CPI extends its solidarity.", ["cpi-ireland"]),
         # a party's name spelled with hyphens as the host name
         ("http://communist-party-of-cuba.example/x", "The Party met.", ["pcc-cuba"]),
     ],
@@ -77,10 +79,14 @@ def test_countries_in_a_party_list_are_not_countries_mentioned() -> None:
 
 
 def test_url_hints_read_country_code_domains_and_party_hosts() -> None:
-    urls = pd.Series(["https://www.pcp.pt/x", "http://sfi.se/kurs", "https://a.com/b", ""])
-    country, party = url_hints(urls, load_gazetteer())
-    assert country.tolist() == ["PRT", "SWE", "", ""]
-    assert party.tolist() == ["pcp-portugal", "", "", ""]
+    press_site = "https://www.communistparty.ie/x"
+    urls = pd.Series(
+        ["https://www.pcp.pt/x", "http://sfi.se/kurs", "https://a.com/b", "", press_site]
+    )
+    country, party, press = url_hints(urls, load_gazetteer())
+    assert country.tolist() == ["PRT", "SWE", "", "", "IRL"]
+    assert party.tolist() == ["pcp-portugal", "", "", "", ""]
+    assert press.tolist() == [True, False, False, False, True]
 
 
 def test_a_leader_out_of_office_that_year_does_not_resolve() -> None:

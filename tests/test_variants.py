@@ -32,6 +32,8 @@ from dashboard.variants import load_templates, main_parties, template_patterns
         # abbreviations with a qualifier in lower case or spaced, and spelled out
         ("The CPI(m) state committee met in Kerala", ["cpim-india"]),
         ("The CPI (Marxist) won the seat", ["cpim-india"]),
+        # Dutch demonyms (data/country_forms.csv)
+        ("De Venezolaanse Communistische Partij roept op", ["pcv"]),
         # common misspellings of the long name
         ("Thanks to the Commmunist Party of Cuba for hosting", ["pcc-cuba"]),
         # "Party of Communists of X" names the country's party too; the bare form resolves

@@ -112,14 +112,17 @@ def _party_hints(
     return hints
 
 
-def _url_hints(df: pd.DataFrame, gazetteer: Gazetteer) -> tuple[pd.Series | None, pd.Series | None]:
+def _url_hints(
+    df: pd.DataFrame, gazetteer: Gazetteer
+) -> tuple[pd.Series | None, pd.Series | None, np.ndarray | None]:
+    """Country, party and party-press flag per row from the page address (None without one)."""
     if "url" not in df.columns:
-        return None, None
+        return None, None, None
     from dashboard.partycontext import url_hints
 
-    country, party = url_hints(df["url"], gazetteer)
+    country, party, press = url_hints(df["url"], gazetteer)
     country.index = party.index = df.index
-    return country, party
+    return country, party, press.to_numpy(dtype=bool)
 
 
 def _given_languages(df: pd.DataFrame) -> np.ndarray | None:
@@ -198,6 +201,7 @@ def _enrich_chunk(
     party_hints: pd.Series | None,
     years: np.ndarray | None = None,
     languages: np.ndarray | None = None,
+    press: np.ndarray | None = None,
 ) -> dict[str, list[list[str]]]:
     """The five list columns for one chunk of statement texts, and its ``language`` codes
     (``languages`` as given, the blanks detected)."""
@@ -215,6 +219,7 @@ def _enrich_chunk(
         mentioned_countries=found,
         matches=party_hits,
         years=years,
+        party_press=press,
     )
     parties = linked.parties.tolist()
     return {
@@ -247,7 +252,7 @@ def enrich(
     matcher = countries or load_country_matcher()
     tax = _resolve_taxonomy(taxonomy)
     texts = statement_texts(df)
-    url_country, url_party = _url_hints(df, gazetteer)
+    url_country, url_party, press = _url_hints(df, gazetteer)
     country_hints = _country_hints(df, matcher, url_country)
     party_hints = _party_hints(df, gazetteer, country_hints, url_party)
     years = _years(df)
@@ -273,6 +278,7 @@ def enrich(
                     None if party_hints is None else party_hints.iloc[rows],
                     None if years is None else years[rows],
                     None if languages is None else languages[rows],
+                    None if press is None else press[rows],
                 )
                 for column, values in chunk.items():
                     out[column].extend(values)

@@ -195,6 +195,7 @@ def link_parties(
     mentioned_countries: pd.Series | pd.DataFrame | None = None,
     matches: pd.DataFrame | None = None,
     years: np.ndarray | None = None,
+    party_press: np.ndarray | None = None,
 ) -> LinkResult:
     """Find the parties each text names.
 
@@ -205,6 +206,8 @@ def link_parties(
     aligned with ``texts`` by position. ``matches`` reuses a ``party_scanner(gazetteer)`` scan
     of the same texts (``enrich`` scans parties and countries in one merged pass). ``years``
     (float, NaN when undated) limits leaders to those in office that year, give or take one.
+    ``party_press`` (bool per row) marks statements from party or party-press sites, where a
+    short name that is also a common acronym needs no further party context.
 
     A bare name ("Communist Party", "Partido Comunista", "the Party") in a statement that names
     no party otherwise is resolved, in this order, from a leader named in it, the one country it
@@ -242,7 +245,9 @@ def link_parties(
     end = matches["end"].to_numpy()[keep]
     code = code[keep]
     if extra.clash_ids:
-        ok = _clash_in_context(prepared, keys, (row, start, end, code), extra, party_hints)
+        ok = _clash_in_context(
+            prepared, keys, (row, start, end, code), extra, party_hints, party_press
+        )
         row, start, end, code = row[ok], start[ok], end[ok], code[ok]
 
     # Rows of one span are adjacent (scan sorts by row, start): count keys per span.
@@ -417,6 +422,7 @@ def _clash_in_context(
     matches: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     extra: _Context,
     party_hints: pd.Series | None,
+    party_press: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which matches to keep: all but short names that are also common acronyms ("CPU",
     "PCE", "SFI", data/acronym_clashes.csv) written as that acronym in a statement without
@@ -458,6 +464,8 @@ def _clash_in_context(
         return ok
     rows = np.unique(row[suspect])
     hint = _hint_array(party_hints, n)[rows] != ""
+    if party_press is not None:
+        hint |= np.asarray(party_press, dtype=bool)[rows]
     texts = [items[r] for r in rows]
     worded = rows[np.unique(extra.party_words.scan(texts)["row"].to_numpy())]
     cues = extra.strong_cues.scan(texts)

@@ -129,17 +129,29 @@ def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
     return country, party
 
 
-def url_hints(urls: pd.Series, gazetteer: Gazetteer) -> tuple[pd.Series, pd.Series]:
-    """Per row, the country and party the page address says ("" when it says nothing)."""
+# A host name holding one of these is a party's or party press site ("communistparty.ie").
+PRESS_HOST_WORDS: tuple[str, ...] = (
+    "communist", "comunist", "kommunist", "komunist", "party", "partido", "partito", "parti",
+    "partei", "solidnet", "idcommunism", "marxist", "leninist",
+)  # fmt: skip
+
+
+def url_hints(urls: pd.Series, gazetteer: Gazetteer) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per row, the country and party the page address says ("" when it says nothing), and
+    whether the page is on a party or party-press site (a party's host or a host holding one
+    of ``PRESS_HOST_WORDS``)."""
     values = urls.astype(object).where(urls.notna(), "").astype(str)
     uniq = pd.unique(values)
-    table: dict[str, tuple[str, str]] = {}
+    table: dict[str, tuple[str, str, bool]] = {}
     for url in uniq:
         try:
             host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
         except ValueError:
             host = ""
-        table[url] = _host_hint(host, gazetteer) if host else ("", "")
-    country = values.map({u: c for u, (c, _) in table.items()})
-    party = values.map({u: p for u, (_, p) in table.items()})
-    return country.astype(object), party.astype(object)
+        country, party = _host_hint(host, gazetteer) if host else ("", "")
+        press = bool(party) or any(word in host for word in PRESS_HOST_WORDS)
+        table[url] = (country, party, press)
+    country = values.map({u: c for u, (c, _, _) in table.items()})
+    party = values.map({u: p for u, (_, p, _) in table.items()})
+    press = values.map({u: b for u, (_, _, b) in table.items()})
+    return country.astype(object), party.astype(object), press.astype(bool)
