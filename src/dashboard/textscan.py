@@ -115,6 +115,14 @@ def as_text_list(texts: pd.Series | Sequence[str]) -> list[str]:
     ]
 
 
+def _collapse_spaces(text: str) -> str:
+    """Runs of spaces, line breaks and tabs as one space (str.replace runs at C speed)."""
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
 class PreparedTexts:
     """Texts joined with a separator and normalised once, ready for any number of scanners.
 
@@ -125,9 +133,9 @@ class PreparedTexts:
 
     def __init__(self, texts: pd.Series | Sequence[str]) -> None:
         # Only texts holding two spaces, a line break or a tab can hold a run of whitespace;
-        # the substring checks run at C speed, and split/join is cheaper than a regex.
+        # the substring checks run at C speed, and so do the replacements.
         items = [
-            " ".join(t.split()) if ("  " in t or "\n" in t or "\t" in t or "\r" in t) else t
+            _collapse_spaces(t) if ("  " in t or "\n" in t or "\t" in t or "\r" in t) else t
             for t in as_text_list(texts)
         ]
         collapsed = SEPARATOR.join(items)
