@@ -63,6 +63,10 @@ BLOCK_KEY = "\x00not-a-party"
 BARE_KEY = "\x00bare:context"
 BARE_SOURCE_KEY = "\x00bare:source"
 LIST_KEY = "\x00bare:list"
+# A batch of at least PRESS_MIN_ROWS statements of which PRESS_SHARE name a party is party
+# press: there a short name that is also a common acronym ("CPU") is the party.
+PRESS_MIN_ROWS = 20
+PRESS_SHARE = 0.3
 # Between the countries of "the communist parties of Greece, Turkey and Russia".
 _LIST_GLUE = re.compile(
     r"\s*(?:,\s*(?:and\s+|y\s+|et\s+|e\s+|und\s+)?|\s+(?:and|y|et|e|und|&)\s+)\Z"
@@ -460,7 +464,7 @@ def _clash_in_context(
     plain = np.ones(len(row), dtype=bool)
     plain[suspect] = False
     named = np.unique(row[plain])
-    if n >= 20 and len(named) + 0.0 >= 0.3 * n:
+    if n >= PRESS_MIN_ROWS and len(named) >= PRESS_SHARE * n:
         return ok
     rows = np.unique(row[suspect])
     hint = _hint_array(party_hints, n)[rows] != ""
