@@ -15,7 +15,7 @@ import functools
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -133,19 +133,21 @@ def _given_languages(df: pd.DataFrame) -> np.ndarray | None:
     return values.where(values.notna(), "").astype(str).str.strip().str.lower().to_numpy(object)
 
 
-def _fill_language(prepared: PreparedTexts, given: np.ndarray | None) -> list[tuple[str, bool]]:
-    """Language per statement: the given code, else a detected one ("" when unknown), each
-    with whether the statement held no evidence at all (for the batch prior in ``enrich``)."""
+def _fill_language(
+    prepared: PreparedTexts, given: np.ndarray | None
+) -> tuple[list[str], np.ndarray]:
+    """Language per statement: the given code, else a detected one ("" when unknown), and
+    which statements held no evidence at all (for the batch prior in ``enrich``)."""
     from dashboard.language import detect_language
 
     if given is not None and (given != "").all():
-        return [(code, False) for code in given.tolist()]  # nothing to detect: costs nothing
+        return given.tolist(), np.zeros(len(given), dtype=bool)  # nothing to detect
     silent: list[np.ndarray] = []
     detected = detect_language(prepared, prior=False, silent=silent)
     if given is not None:
         detected = np.where(given != "", given, detected)
         silent[0] &= given == ""
-    return list(zip(detected.tolist(), silent[0].tolist(), strict=True))
+    return detected.tolist(), silent[0]
 
 
 def _years(df: pd.DataFrame) -> np.ndarray | None:
@@ -202,9 +204,10 @@ def _enrich_chunk(
     years: np.ndarray | None = None,
     languages: np.ndarray | None = None,
     press: np.ndarray | None = None,
-) -> dict[str, list[list[str]]]:
-    """The five list columns for one chunk of statement texts, and its ``language`` codes
-    (``languages`` as given, the blanks detected)."""
+) -> dict[str, list[Any] | np.ndarray]:
+    """The five list columns for one chunk of statement texts, its ``language`` codes
+    (``languages`` as given, the blanks detected) and ``silent``: which statements held no
+    language evidence (for the batch prior applied by ``enrich``)."""
     from dashboard.topics import tag_topics
 
     # Joined and normalised once; parties and countries are found in one walk over the text.
@@ -228,7 +231,8 @@ def _enrich_chunk(
         "countries": matcher.find(prepared, linked.spans, matches=found).tolist(),
         "topics": tag_topics(texts, taxonomy).tolist(),
         "unresolved": linked.unresolved.tolist(),
-        "language": _fill_language(prepared, languages),
+        "language": (language := _fill_language(prepared, languages))[0],
+        "silent": language[1],
     }
 
 
@@ -260,6 +264,7 @@ def enrich(
     n = len(df)
     chunk_columns = (*ENRICHED_COLUMNS[:5], "language")
     out: dict[str, list[object]] = {c: [] for c in chunk_columns}
+    silent_parts: list[np.ndarray] = []
     # Each chunk builds hundreds of thousands of small lists that live on; the cyclic garbage
     # collector would re-scan the growing heap over and over while nothing here can form a
     # cycle, so it is paused for the loop (and restored even on error).
@@ -280,6 +285,7 @@ def enrich(
                     None if languages is None else languages[rows],
                     None if press is None else press[rows],
                 )
+                silent_parts.append(chunk.pop("silent"))
                 for column, values in chunk.items():
                     out[column].extend(values)
             if progress is not None:
@@ -304,9 +310,8 @@ def enrich(
     # not depend on how the frame was cut into chunks.
     from dashboard.language import apply_prior
 
-    pairs = out["language"]
-    codes = np.array([c for c, _ in pairs], dtype=object)
-    silent = np.fromiter((s for _, s in pairs), dtype=bool, count=len(pairs))
+    codes = np.asarray(out["language"], dtype=object)
+    silent = np.concatenate(silent_parts) if silent_parts else np.zeros(0, dtype=bool)
     languages = apply_prior(codes, silent) if len(codes) else codes
     result["language"] = pd.Series(languages, index=df.index, dtype=object).astype("category")
     return result
