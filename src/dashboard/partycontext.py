@@ -139,7 +139,10 @@ PRESS_HOST_WORDS: tuple[str, ...] = (
 
 # The host of an address (``urlsplit(...).hostname``), found by RE2 for every row at once: an
 # optional scheme, ``//``, optional user info, then the host up to a port, path, query or fragment.
-_HOST_PATTERN = r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//(?:[^@/?#]*@)?\[?(?P<host>[^\]:/?#@]*)"
+_HOST_PATTERN = (
+    r"^(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//(?:[^@/?#]*@)?"
+    r"(?:\[(?P<ipv6>[^\]]*)\]|(?P<host>[^:/?#@]*))"
+)
 
 
 def url_hosts(urls: pd.Series) -> pd.Series:
@@ -152,7 +155,10 @@ def url_hosts(urls: pd.Series) -> pd.Series:
         pc.binary_join_element_wise(pa.scalar("//"), values, pa.scalar("")),
     )
     found = pc.extract_regex(slashed, _HOST_PATTERN)
-    hosts = pc.fill_null(pc.utf8_lower(pc.struct_field(found, [0])), "")
+    ipv6, host = pc.struct_field(found, [0]), pc.struct_field(found, [1])
+    # RE2 leaves a group that did not take part empty: an IPv6 literal or a plain host.
+    either = pc.if_else(pc.equal(pc.fill_null(ipv6, ""), ""), host, ipv6)
+    hosts = pc.fill_null(pc.utf8_lower(either), "")
     return pd.Series(hosts.to_numpy(zero_copy_only=False), index=urls.index, dtype=object)
 
 
