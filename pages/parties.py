@@ -12,6 +12,7 @@ from dashboard.labels import country_name, party_label, party_long_label
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 from dashboard.ui.safe import md
+from dashboard.ui.urlstate import bind
 
 PROFILE_PARAM = "profile"
 TOP_N = 10
@@ -20,26 +21,14 @@ LATEST_N = 20
 
 def party_picker(options: list[str]) -> str:
     """Searchable party selectbox seeded from (and written back to) ``?profile=``."""
-    wanted = (st.query_params.get(PROFILE_PARAM) or "").strip()
-    if st.session_state.get("pt_party") not in options:
-        # First visit, a link naming a party, or a filter change that removed the chosen one.
-        st.session_state["pt_party"] = wanted if wanted in options else options[0]
-    party = st.selectbox(
+    bind("pt_party", PROFILE_PARAM, options, options[0], label="party named in these statements")
+    return st.selectbox(
         "Party",
         options=options,
         format_func=party_long_label,
         key="pt_party",
         help="Type to search by name, abbreviation or country.",
     )
-    if wanted and wanted not in options and st.session_state.get("pt_notice") != wanted:
-        st.session_state["pt_notice"] = wanted
-        st.warning(
-            f"The link asked for party “{md(wanted[:40])}”, which no matching statement names; "
-            f"showing {md(party_label(party))} instead.",
-            icon=":material/link_off:",
-        )
-    st.query_params[PROFILE_PARAM] = party
-    return party
 
 
 # 1. selection

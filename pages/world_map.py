@@ -26,6 +26,7 @@ from dashboard.ui.page import (
     start_page,
 )
 from dashboard.ui.safe import md
+from dashboard.ui.urlstate import bind
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
 METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
@@ -51,9 +52,11 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
     # One row aligned on the inputs' bottom edge; the toggle sits beside the slider it disables
     # rather than floating above it, and each radio has room for its options on one line.
     left, middle, right, far = st.columns([5, 3, 5, 2], vertical_alignment="bottom")
+    bind("map_mode", "mode", mapdata.MAP_MODES, mapdata.MAP_MODES[0], label="map mode")
     mode = left.radio(
         "Countries", mapdata.MAP_MODES, format_func=MODE_LABELS.get, horizontal=True, key="map_mode"
     )
+    bind("map_metric", "shade", mapdata.METRICS, mapdata.METRICS[0], label="map metric")
     metric = middle.radio(
         "Shade by",
         mapdata.METRICS,
@@ -61,17 +64,23 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
         horizontal=True,
         key="map_metric",
     )
+    bind("map_animate", "animate", (False, True), False, label="setting", to_url=on_off)
+    if len(years) < 2:
+        st.session_state["map_animate"] = False
     animate = far.toggle(
         "Animate", key="map_animate", disabled=len(years) < 2, help="Play the map year by year"
     )
     options: list[Any] = [ALL_YEARS, *years]
-    # A year kept from an earlier filter may not exist any more: fall back to all years.
-    if st.session_state.get("map_year") not in options:
-        st.session_state["map_year"] = ALL_YEARS
+    # A year kept from an earlier filter may not exist any more: bind falls back to all years.
+    bind("map_year", "year", options, ALL_YEARS, label="year with statements")
     year = right.select_slider(
         "Year", options=options, key="map_year", disabled=animate or not years
     )
     return mode, metric, (None if animate or year == ALL_YEARS else int(year)), animate
+
+
+def on_off(value: bool) -> str:
+    return "1" if value else "0"
 
 
 def table_height(rows: int) -> int:
@@ -106,8 +115,6 @@ def choose_country(map_pick: str | None, table_pick: str | None, known: list[str
     elif table_pick and table_pick != last[1]:
         st.session_state["map_country"] = table_pick
     st.session_state["_map_last_picks"] = (map_pick, table_pick)
-    if st.session_state.get("map_country") not in known:
-        st.session_state["map_country"] = None
 
 
 # 1. Selection --------------------------------------------------------------------------------
@@ -173,6 +180,8 @@ if not presenting():
 
 known = counts["iso3"].tolist()
 names = dict(zip(counts["iso3"], counts["country"], strict=True))
+# The country listed below is in the URL (?country=GRC); one no longer on the map is dropped.
+bind("map_country", "country", known, None, label="country on this map")
 choose_country(selected_iso3(map_event), table_iso3(table_event, counts), known)
 iso3 = st.selectbox(
     "Statements for",

@@ -31,6 +31,9 @@ def _open(page: str, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
+    # A link to the page itself: the Overview run above keeps only the filters in the URL.
+    for key, value in params.items():
+        at.query_params[key] = value
     at.switch_page(PAGES[page][0]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -24,7 +24,7 @@ from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.export import download_name, is_list_column, to_csv_bytes
 from dashboard.labels import DISPLAY_LABELS, map_labels
-from dashboard.ui import cache, state
+from dashboard.ui import cache, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
     PRESENT_CHART_HEIGHT,
@@ -146,6 +146,7 @@ def _frame() -> state.Frame:
     ds, key, notices = state.select_dataset()
     with state.app_run():
         frame = state.build_frame(ds, key, notices)
+        state.write_url(frame)
     return frame
 
 
@@ -180,6 +181,7 @@ def start_page(title: str) -> View:
         st.caption(md(update.describe().capitalize()))
     for notice in frame.notices:
         st.warning(md(notice), icon=":material/link_off:")
+    urlstate.notice_slot()  # page settings dropped from the link are said here
     return view
 
 

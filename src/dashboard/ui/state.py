@@ -30,7 +30,7 @@ from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
 from dashboard.labels import country_name, party_long_label, topic_label
 from dashboard.live import Update
-from dashboard.ui import cache
+from dashboard.ui import cache, urlstate
 
 # Widget keys (tests find widgets by these).
 K_DATES = "f_dates"
@@ -235,11 +235,15 @@ def _parse_present(raw: str | None, notices: list[str]) -> bool:
 def _sync_from_url(ds: Dataset) -> list[str]:
     """Seed the widgets once per session and dataset; returns notices about dropped values."""
     token = id(ds)
-    if st.session_state.get(_SS_SYNCED) == token:
+    # Back/Forward or a link opened in this tab: the URL no longer holds what this session
+    # wrote, so it is the truth again (the page links carry the filters, so a page switch is not
+    # such a change).
+    outside = _SS_SYNCED in st.session_state and urlstate.changed_outside((*QUERY_KEYS, Q_PRESENT))
+    if st.session_state.get(_SS_SYNCED) == token and not outside:
         return []
     notices: list[str] = []
-    if _SS_SYNCED not in st.session_state:
-        # First run of this session: the URL is the truth.
+    if _SS_SYNCED not in st.session_state or outside:
+        # First run of this session, or the URL changed outside: the URL is the truth.
         params: Mapping[str, Any] = st.query_params
         st.session_state[K_PRESENT] = _parse_present(st.query_params.get(Q_PRESENT), notices)
     else:
@@ -347,17 +351,8 @@ def frame_query(frame: Frame) -> dict[str, str]:
 
 
 def write_url(frame: Frame) -> None:
-    """Put the frame's state into the URL, touching only the parameters this app owns."""
-    desired = frame_query(frame)
-    for key in OWNED_QUERY_KEYS:
-        current = st.query_params.get_all(key)
-        wanted = [desired[key]] if key in desired else []
-        if current == wanted:
-            continue
-        if wanted:
-            st.query_params[key] = wanted[0]
-        elif key in st.query_params:
-            del st.query_params[key]
+    """Put the frame's state and this run's page settings into the URL (once, at run end)."""
+    urlstate.write(frame_query(frame))
 
 
 def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -> Frame:
@@ -385,7 +380,6 @@ def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -
     )
     st.session_state[_SS_FRAME] = frame
     _RUN.frame = frame
-    write_url(frame)
     return frame
 
 
