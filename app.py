@@ -54,11 +54,12 @@ def main() -> None:
         state.draw_presenter_exit()
     pages = make_pages()
     page = st.navigation(pages, position="hidden")
+    links = pages[1:]  # the menu: Overview at /overview rather than the empty root address
     # Streamlit's own menu drops the query string on a page switch; these links carry the
     # filters, so the new page's URL is complete from the start (and reloads the same view).
     query = state.frame_query(frame)
     with menu:
-        for link in pages:
+        for link in links:
             st.page_link(link, query_params=query, width="stretch")
         st.divider()
     try:

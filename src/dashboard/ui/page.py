@@ -115,12 +115,30 @@ def configure_page(present: bool = False) -> None:
     )
 
 
+# The first page also lives at this path, for the menu: a link to the root page has the empty
+# address "" in Streamlit, so "open in new tab" or copying it on another page gave that page.
+FIRST_PAGE_PATH = "overview"
+
+
 def make_pages() -> list[Any]:
-    """``st.Page`` objects for ``st.navigation``, in menu order."""
-    return [
-        st.Page(path, title=title, icon=icon, default=i == 0)
-        for i, (path, title, icon) in enumerate(APP_PAGES)
-    ]
+    """``st.Page`` objects for ``st.navigation``: the root page, then the menu in order.
+
+    The first page is routed twice - as the app's root (``/``) and at ``/overview`` - and the
+    menu links to the second (``menu_pages``), whose address is real.
+    """
+    path, title, icon = APP_PAGES[0]
+    # The root page reserves a pathname of its own even though it is served at "/".
+    root = st.Page(path, title=title, icon=icon, default=True, url_path="start")
+    return [root, *menu_pages()]
+
+
+def menu_pages() -> list[Any]:
+    """The pages the sidebar menu links to, in menu order (each with a real URL path)."""
+    pages = []
+    for i, (path, title, icon) in enumerate(APP_PAGES):
+        url_path = FIRST_PAGE_PATH if i == 0 else None
+        pages.append(st.Page(path, title=title, icon=icon, url_path=url_path))
+    return pages
 
 
 def _frame() -> state.Frame:
