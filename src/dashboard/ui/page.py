@@ -10,9 +10,11 @@ thin: they pick an aggregation and a figure builder and hand the results to thes
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,7 @@ import streamlit as st
 
 from dashboard import schema
 from dashboard.dataset import Dataset
-from dashboard.export import download_name, is_list_column, to_csv_bytes
+from dashboard.export import chart_zip, download_name, is_list_column, readme_text
 from dashboard.labels import DISPLAY_LABELS, map_labels
 from dashboard.ui import cache, state, urlstate
 from dashboard.ui.safe import md
@@ -255,6 +257,11 @@ def presenter_figure(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def title_of(fig: go.Figure) -> str:
+    """The figure's title text ("" when it has none)."""
+    return str(fig.layout.title.text or "")
+
+
 def show_chart(
     fig: go.Figure,
     data: pd.DataFrame | None,
@@ -280,11 +287,21 @@ def show_chart(
         on_select="rerun" if on_select else "ignore",
     )
     if data is not None and not frame.present:
+        csv_name = download_name(frame.dataset.source, frame.spec, name, "csv")
+        view = cache.view(frame.dataset, frame.spec)
+        readme = readme_text(
+            f"{title_of(fig) or name}: the numbers behind the chart ({csv_name}).",
+            frame.dataset.source,
+            frame.spec.describe(frame.dataset, view.n),
+            urlencode({**state.frame_query(frame), **urlstate.bound_query()}),
+            dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
         st.download_button(
-            "Download data (CSV)",
-            data=to_csv_bytes(data),
-            file_name=download_name(frame.dataset.source, frame.spec, name, "csv"),
-            mime="text/csv",
+            "Download data (CSV + README, ZIP)",
+            # Built only when pressed: a rerun never zips anything.
+            data=lambda: chart_zip(data, csv_name, readme),
+            file_name=download_name(frame.dataset.source, frame.spec, name, "zip"),
+            mime="application/zip",
             key=f"{key}_download",
             icon=":material/download:",
             on_click="ignore",
