@@ -25,7 +25,7 @@ import streamlit as st
 from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.export import chart_zip, download_name, is_list_column, readme_text
-from dashboard.labels import DISPLAY_LABELS, map_labels
+from dashboard.labels import DISPLAY_LABELS, dates_at_precision, map_labels
 from dashboard.ui import cache, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
@@ -310,17 +310,10 @@ def show_chart(
 
 
 def _dates_at_precision(df: pd.DataFrame) -> pd.Series:
-    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated``: ISO, so it also sorts in time."""
+    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated`` (``labels.dates_at_precision``)."""
     dates = df["date"] if "date" in df.columns else pd.Series(pd.NaT, index=df.index)
-    precision = (
-        df["date_precision"].astype("str")
-        if "date_precision" in df.columns
-        else pd.Series("day", index=df.index)
-    )
-    day = dates.dt.strftime("%Y-%m-%d")
-    out = day.where(precision == "day", dates.dt.strftime("%Y-%m"))
-    out = out.where(precision != "year", dates.dt.strftime("%Y"))
-    return out.where(dates.notna() & (precision != "none"), "undated")
+    precision = df["date_precision"] if "date_precision" in df.columns else None
+    return dates_at_precision(dates, precision).fillna("undated")
 
 
 def _joined_labels(series: pd.Series, kind: str | None) -> pd.Series:
