@@ -8,7 +8,7 @@ statements mention, the parties it is named together with, and its latest statem
 import streamlit as st
 
 from dashboard import pagedata
-from dashboard.labels import country_name, party_label, party_long_label
+from dashboard.labels import country_name, party_label, party_picker_label
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 from dashboard.ui.safe import md
@@ -25,7 +25,7 @@ def party_picker(options: list[str]) -> str:
     return st.selectbox(
         "Party",
         options=options,
-        format_func=party_long_label,
+        format_func=party_picker_label,
         key="pt_party",
         help="Type to search by name, abbreviation or country.",
     )

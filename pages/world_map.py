@@ -51,7 +51,8 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
     """Mode, colour metric, year (None = all) and whether to animate, from the widgets."""
     # One row aligned on the inputs' bottom edge; the toggle sits beside the slider it disables
     # rather than floating above it, and each radio has room for its options on one line.
-    left, middle, right, far = st.columns([5, 3, 5, 2], vertical_alignment="bottom")
+    # The toggle gets room for "Animate" at presenter size (it was cut to "Ani…" at 1280 px).
+    left, middle, right, far = st.columns([5, 3, 4, 3], vertical_alignment="bottom")
     bind("map_mode", "mode", mapdata.MAP_MODES, mapdata.MAP_MODES[0], label="map mode")
     mode = left.radio(
         "Countries", mapdata.MAP_MODES, format_func=MODE_LABELS.get, horizontal=True, key="map_mode"

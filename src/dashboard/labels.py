@@ -122,6 +122,19 @@ def party_long_label(party_id: str) -> str:
     return f"{name} - {country_name(row.country)}" if row.country else name
 
 
+def party_picker_label(party_id: str) -> str:
+    """``"kke"`` -> ``"KKE — Communist Party of Greece (Greece)"``: the abbreviation first, so a
+    picker's fuzzy search ranks the party whose abbreviation is typed ("KKE") above parties
+    that merely contain the letters (AKEL, TKP)."""
+    row = _party_table().get(party_id)
+    if row is None:
+        return str(party_id)
+    name = row.name or str(party_id)
+    if row.abbreviation and row.abbreviation != name:
+        name = f"{row.abbreviation} — {name}"
+    return f"{name} ({country_name(row.country)})" if row.country else name
+
+
 def party_distinct_short(party_id: str) -> str:
     """The abbreviation, with the home country only when another party shares it.
 

@@ -28,7 +28,7 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
-from dashboard.labels import country_name, party_long_label, topic_label
+from dashboard.labels import country_name, party_picker_label, topic_label
 from dashboard.live import Update
 from dashboard.ui import cache, urlstate
 
@@ -71,7 +71,7 @@ _LABELLERS = {
     "continent": str,
     "region": str,
     "party_countries": country_name,
-    "parties": party_long_label,
+    "parties": party_picker_label,
     "topics": topic_label,
 }
 
@@ -285,6 +285,24 @@ def _formatter(column: str, counts: Mapping[str, int]) -> Any:
     return fmt
 
 
+# Enter in a date field applies the date at once. Streamlit's date field commits a typed date only
+# on a pointer press outside it, so "Enter" after typing an end date seemed to do nothing: leave
+# the field and send that press. A constant script, no data in it.
+_DATE_ENTER_JS = f"""
+<script>
+if (!window.__dashboardDateEnter) {{
+  window.__dashboardDateEnter = true;
+  document.addEventListener('keydown', (e) => {{
+    if (e.key === 'Enter' && e.target.closest && e.target.closest('.st-key-{K_DATES}')) {{
+      e.target.blur();
+      document.body.dispatchEvent(new PointerEvent('pointerdown', {{bubbles: true}}));
+    }}
+  }}, true);
+}}
+</script>
+"""
+
+
 def draw_sidebar(ds: Dataset) -> None:
     """The filter widgets, identical on every page; options are values present in ``ds``."""
     with st.sidebar:
@@ -301,6 +319,7 @@ def draw_sidebar(ds: Dataset) -> None:
                 help="A statement dated only to a month (or year) is shown when that month "
                 "overlaps the range. Undated statements are shown only for the full range.",
             )
+            st.html(_DATE_ENTER_JS, unsafe_allow_javascript=True, width="content")
         for key, _, column, label in _LIST_WIDGETS:
             counts = option_counts(ds, column)
             if counts.empty:
@@ -311,6 +330,10 @@ def draw_sidebar(ds: Dataset) -> None:
                 key=key,
                 format_func=_formatter(column, counts.to_dict()),
                 placeholder="All",
+                # No "Select N matches" entry: Enter picks the best match only (typing "KKE"
+                # picked AKEL, KP, TKP, ... too). Fuzzy matching ranks the label that starts
+                # with the typed abbreviation or name first (see _PICKER_LABELLERS).
+                select_all=False,
             )
         st.text_input(
             "Search title and text",
