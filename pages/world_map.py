@@ -26,6 +26,7 @@ from dashboard.ui.page import (
     start_page,
 )
 from dashboard.ui.safe import md
+from dashboard.ui.theme import PRESENT_FONT_SCALE
 from dashboard.ui.urlstate import bind
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
@@ -84,10 +85,17 @@ def on_off(value: bool) -> str:
     return "1" if value else "0"
 
 
-def table_height(rows: int) -> int:
+def table_row_px(present: bool) -> int:
+    """Row height of the country table: presenter mode's larger type needs taller rows (the
+    grid grew them by itself, so a height worked out for 35-pixel rows hid the last rows
+    behind an inner scroll the projector did not show)."""
+    return round(TABLE_ROW_PX * PRESENT_FONT_SCALE) if present else TABLE_ROW_PX
+
+
+def table_height(rows: int, present: bool = False) -> int:
     """Pixels for the country table: whole rows only, never half a row cut off at the bottom."""
     shown = rows if rows <= TABLE_ALL_ROWS else TABLE_ROWS
-    return TABLE_ROW_PX * (max(shown, 1) + 1) + 3
+    return table_row_px(present) * (max(shown, 1) + 1) + 3
 
 
 def selected_iso3(event: Any) -> str | None:
@@ -162,7 +170,8 @@ table_event = st.dataframe(
     counts[list(TABLE_COLUMNS)],
     column_config=TABLE_COLUMNS,
     hide_index=True,
-    height=table_height(len(counts)),
+    height=table_height(len(counts), presenting()),
+    row_height=table_row_px(presenting()),
     width="stretch",
     key="map_table",
     on_select="rerun",
