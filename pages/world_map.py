@@ -75,9 +75,12 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
     options: list[Any] = [ALL_YEARS, *years]
     # A year kept from an earlier filter may not exist any more: bind falls back to all years.
     bind("map_year", "year", options, ALL_YEARS, label="year with statements")
-    year = right.select_slider(
-        "Year", options=options, key="map_year", disabled=animate or not years
-    )
+    if len(years) < 2:
+        # A slider over "All years" and one year is an empty track: say what there is instead.
+        right.caption(f"Year: {years[0]} (the only year)" if years else "Year: no dated statements")
+        year = ALL_YEARS
+    else:
+        year = right.select_slider("Year", options=options, key="map_year", disabled=animate)
     return mode, metric, (None if animate or year == ALL_YEARS else int(year)), animate
 
 

@@ -57,8 +57,17 @@ EVENT_FILL = "rgba(221, 204, 119, 0.35)"
 EVENT_LINE = "rgba(153, 153, 51, 0.9)"
 BACKGROUNDS: dict[str, str] = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's themes
 HEATMAP_TEXT_CELLS = 300  # above this a cell is too small for its number
-HEATMAP_SCALE = "Cividis"  # perceptually uniform and readable with every colour-vision type
-HEATMAP_LIGHT_FROM = 0.55  # Cividis is light enough for dark text from here to its top
+# Cividis (perceptually uniform, readable with every colour-vision type) from its middle up,
+# after a neutral grey for zero: empty cells recede instead of a dark navy that dominated the
+# grid, and the scale's ends stay visible on a light and a dark page alike.
+HEATMAP_ZERO = "rgba(128,128,128,0.18)"
+HEATMAP_SCALE: list[list[object]] = [
+    [0.0, HEATMAP_ZERO],
+    [1e-9, "#575C6D"],
+    [0.5, "#A59C74"],
+    [1.0, "#FFE945"],
+]
+HEATMAP_LIGHT_FROM = 0.3  # dark text from here to the top of the scale
 
 FONT_SIZE = 15
 TITLE_SIZE = 19
@@ -255,6 +264,7 @@ def make_timeline(
     title: str = "",
     compact: bool = False,
     span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
     """Stacked bars of statements per period from ``aggregate.count_by_period``.
 
@@ -354,7 +364,8 @@ def make_timeline(
             }
         )
 
-    y_title = display_label("share") if mode == "share" else display_label("count")
+    # What is counted: a caller stacking topic mentions says so ("Topic mentions").
+    y_title = y_title or (display_label("share") if mode == "share" else display_label("count"))
     x_axis: dict = {"type": "date"}
     placement_all = counts["placement"].astype(str).to_numpy()
     drawn = np.ones(len(counts), bool) if two_panels else placement_all == EXACT
@@ -543,11 +554,13 @@ def make_heatmap(
         "customdata": custom,
         "colorscale": HEATMAP_SCALE,
         "zmin": 0,
+        # At least 1: a grid of zeros and ones must not stretch its colour bar to 2.
+        "zmax": max(int(z.max()) if z.size else 0, 1),
         "hovertemplate": "%{y} × %{x}: %{z:,} statements<extra></extra>",
         "colorbar": {
             "title": {"text": display_label("statements")},
             "thickness": 14,
-            **count_ticks(float(z.max()) if z.size else 0.0),
+            **_colorbar_ticks(int(z.max()) if z.size else 0),
         },
         "xgap": 1,
         "ygap": 1,
@@ -568,6 +581,13 @@ def make_heatmap(
         labels = go.Figure(layout={"annotations": _cell_labels(z)}, _validate=False)
         fig.layout._props["annotations"] = labels.layout._props["annotations"]
     return fig
+
+
+def _colorbar_ticks(top: int) -> dict:
+    """Whole-number ticks for a count colour bar; just 0 and 1 when the top is 1."""
+    if top <= 1:
+        return {"tickvals": [0, 1], "ticktext": ["0", "1"], "rangemode": "tozero"}
+    return count_ticks(float(top))
 
 
 def _cell_labels(z: np.ndarray) -> list[dict]:

@@ -87,6 +87,7 @@ class OverviewData:
     top_parties: pd.DataFrame
     top_topics: pd.DataFrame
     parties_named: int
+    topics_named: int
     latest: pd.DataFrame
 
     @cached_property
@@ -100,12 +101,24 @@ class OverviewData:
                 compact=True,
             ),
             "topics": fg.make_ranking(
-                self.top_topics, title="Most frequent topics", colour=fg.ACCENT_COLOUR
+                self.top_topics,
+                title=top_title("Most frequent topics", len(self.top_topics), self.topics_named),
+                colour=fg.ACCENT_COLOUR,
             ),
         }
         if not self.top_parties.empty:
-            out["parties"] = fg.make_ranking(self.top_parties, title="Parties named most often")
+            out["parties"] = fg.make_ranking(
+                self.top_parties,
+                title=top_title(
+                    "Parties named most often", len(self.top_parties), self.parties_named
+                ),
+            )
         return out
+
+
+def top_title(title: str, shown: int, of: int) -> str:
+    """``"Parties named most often (top 10 of 19)"`` when a ranking shows only part."""
+    return f"{title} (top {shown:,} of {of:,})" if 0 < shown < of else title
 
 
 def overview(view: View, top_n: int = TOP_N, latest_n: int = LATEST_N) -> OverviewData:
@@ -121,6 +134,7 @@ def overview(view: View, top_n: int = TOP_N, latest_n: int = LATEST_N) -> Overvi
         top_parties=ag.top_values(view.df, parties, "party", top_n),
         top_topics=ag.top_values(view.df, view.long(schema.TOPICS), "topic", top_n),
         parties_named=head.parties,
+        topics_named=int(view.long(schema.TOPICS)["value"].nunique()),
         latest=latest_statements(view, None, latest_n),
     )
 
@@ -188,8 +202,15 @@ def timeline(
     events, error = None, ""
     if show_events and len(counts):
         try:
+            # The axis spans the data and the date filter: a view of Oct-Nov 2015 shows the
+            # 17th meeting (30 Oct - 1 Nov) even when no statement is dated after it.
+            first = counts["period"].min()
             last = ag.period_end(counts["period"].max(), granularity)
-            events = events_between(load_events(), counts["period"].min(), last)
+            if view.spec.date_from is not None:
+                first = min(first, pd.Timestamp(view.spec.date_from))
+            if view.spec.date_to is not None:
+                last = max(last, pd.Timestamp(view.spec.date_to))
+            events = events_between(load_events(), first, last)
         except DatasetError as err:
             error = str(err)
     return TimelineData(
@@ -254,6 +275,7 @@ class TopicsData:
                 self.shares,
                 value="share",
                 title="Share of topic mentions",
+                axis_title="Share of topic mentions",
                 colour=fg.ACCENT_COLOUR,
             ),
             "over_time": fg.make_timeline(
@@ -261,6 +283,8 @@ class TopicsData:
                 granularity=self.granularity,
                 mode=self.mode,
                 title="Topics over time",
+                # It stacks mentions: a statement with two topics is in two bars.
+                y_title="Share of topic mentions" if self.mode == "share" else "Topic mentions",
             ),
         }
         for key, cross, title in (
