@@ -453,3 +453,25 @@ def test_heatmap_stretches_to_the_width_and_grows_with_its_rows() -> None:
         assert fig["data"][0]["colorbar"]["tickformat"] == ",d"
     rows = len(large["data"][0]["y"]) - len(small["data"][0]["y"])
     assert rows > 0 and large["layout"]["height"] >= small["layout"]["height"] + 30 * rows
+
+
+def test_a_long_empty_stretch_is_cut_out_of_the_time_axis_and_each_bar_is_named() -> None:
+    counts = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2015-10-01", "2019-09-01", "2019-10-01"]),
+            "group": pd.Categorical(["all"] * 3),
+            "label": ["All statements"] * 3,
+            "placement": pd.Categorical(["exact"] * 3),
+            "count": [9, 2, 13],
+            "share": [1.0, 1.0, 1.0],
+        }
+    )
+    axis = fg.make_timeline(counts, granularity="month").to_dict()["layout"]["xaxis"]
+    ((low, high),) = [b["bounds"] for b in axis["rangebreaks"]]
+    assert pd.Timestamp(low) > pd.Timestamp("2015-11-01")  # Oct 2015 and a month of air stay
+    assert pd.Timestamp(high) < pd.Timestamp("2019-09-01")
+    assert list(axis["ticktext"]) == ["Oct 2015", "Sep 2019", "Oct 2019"]
+    # With a date filter the whole span is shown, as asked.
+    span = (pd.Timestamp("2015-01-01"), pd.Timestamp("2019-12-31"))
+    spanned = fg.make_timeline(counts, granularity="month", span=span).to_dict()
+    assert "rangebreaks" not in spanned["layout"]["xaxis"]

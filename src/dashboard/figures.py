@@ -253,6 +253,38 @@ def _time_range(
     return [low.isoformat(), high.isoformat()]
 
 
+GAP_SHARE = 0.3  # an empty stretch longer than this share of the axis is cut out of it
+GAP_MIN_PERIODS = 6  # ... and longer than this many periods
+BAR_TICKS_MAX = 16  # up to this many bars each gets its own tick label
+
+
+def empty_stretches(
+    starts: np.ndarray, granularity: str, span: tuple[pd.Timestamp, pd.Timestamp] | None = None
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Long stretches without a bar, as (from, to) breaks for the time axis.
+
+    Two clusters of dates years apart (Oct 2015, Sep-Oct 2019) left a monthly chart 90% empty
+    axis with two slivers of bars. A gap longer than ``GAP_SHARE`` of the whole axis and
+    ``GAP_MIN_PERIODS`` periods is cut out, keeping one empty period on each side so the cut
+    reads as a cut. Not when ``span`` (e.g. a date filter) asks for the whole range.
+    """
+    if span is not None or len(starts) < 2:
+        return []
+    days = np.unique(np.asarray(starts, dtype="datetime64[ns]"))
+    if len(days) < 2:
+        return []
+    widths = period_width_ms(days, granularity).astype("timedelta64[ms]")
+    ends = days + widths
+    period = widths.max()
+    total = ends.max() - days.min()
+    breaks = []
+    for end, nxt in zip(ends[:-1], days[1:], strict=True):
+        gap = nxt - end
+        if gap > total * GAP_SHARE and gap > GAP_MIN_PERIODS * period:
+            breaks.append((pd.Timestamp(end + period), pd.Timestamp(nxt - period)))
+    return breaks
+
+
 def make_timeline(
     counts: pd.DataFrame,
     *,
@@ -367,12 +399,27 @@ def make_timeline(
     # What is counted: a caller stacking topic mentions says so ("Topic mentions").
     y_title = y_title or (display_label("share") if mode == "share" else display_label("count"))
     x_axis: dict = {"type": "date"}
+    breaks: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     placement_all = counts["placement"].astype(str).to_numpy()
     drawn = np.ones(len(counts), bool) if two_panels else placement_all == EXACT
     if drawn.any():
         x_axis["range"] = _time_range(
             periods_all[drawn], placement_all[drawn], granularity, span=span
         )
+        exact_starts = periods_all[placement_all == EXACT]
+        breaks = empty_stretches(exact_starts, granularity, span) if not two_panels else []
+        if breaks:
+            x_axis["rangebreaks"] = [{"bounds": [a.isoformat(), b.isoformat()]} for a, b in breaks]
+        bar_days = np.unique(np.asarray(exact_starts, dtype="datetime64[ns]"))
+        if 0 < len(bar_days) <= BAR_TICKS_MAX and not compact:
+            # Few bars: each is labelled with its period ("Oct 2015"), none left unnamed
+            # between year ticks.
+            ticks = pd.DatetimeIndex(bar_days)
+            labels_at = dict(zip(periods_all, custom_all[:, 3], strict=True))
+            x_axis["tickvals"] = [t.isoformat() for t in ticks]
+            x_axis["ticktext"] = [
+                str(labels_at.get(np.datetime64(t, "ns"), t.date())) for t in ticks
+            ]
     y_axis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
     exact_rows = placement_all == EXACT
     if mode == "count":
@@ -414,6 +461,11 @@ def make_timeline(
                 "font": {"size": FONT_SIZE - 2},
             }
         ]
+    for low, high in breaks:
+        if events is not None and len(events):
+            # A meeting inside a cut-out stretch has no place on the axis.
+            inside = (events["date"] >= low) & (events["end_date"] <= high)
+            events = events[~inside]
     if events is not None and len(events):
         shapes, labels_above = event_markers(events)
         layout["shapes"] = shapes
