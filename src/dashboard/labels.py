@@ -36,6 +36,7 @@ class _PartyRow:
     name: str
     abbreviation: str
     country: str
+    kind: str = "party"
 
 
 @functools.lru_cache(maxsize=4)
@@ -52,10 +53,16 @@ def _parties(path: str) -> Mapping[str, _PartyRow]:
     names = table.get("name", table["id"])
     abbrs = table.get("abbreviation", blank)
     countries = table.get("country", blank)
+    kinds = table.get("kind", blank)
     return {
-        pid: _PartyRow(name=name.strip(), abbreviation=abbr.strip(), country=iso3.strip().upper())
-        for pid, name, abbr, iso3 in zip(
-            table["id"], names, abbrs.tolist(), countries.tolist(), strict=True
+        pid: _PartyRow(
+            name=name.strip(),
+            abbreviation=abbr.strip(),
+            country=iso3.strip().upper(),
+            kind=kind.strip().lower() or "party",
+        )
+        for pid, name, abbr, iso3, kind in zip(
+            table["id"], names, abbrs.tolist(), countries.tolist(), kinds.tolist(), strict=True
         )
     }
 
@@ -142,6 +149,26 @@ def party_distinct_short(party_id: str) -> str:
     """
     short = party_short(party_id)
     return party_label(party_id) if is_ambiguous_abbreviation(short) else short
+
+
+# Organisation types in data/parties.csv's ``kind`` column, as the Parties page names them.
+KIND_LABELS: dict[str, str] = {
+    "party": "Parties",
+    "youth": "Youth organisations",
+    "women": "Women's organisations",
+    "union": "Trade unions",
+    "front": "Fronts",
+    "international": "International organisations",
+}
+# What counts as a party unless the user asks for more: fronts and unions (PAME) are not.
+DEFAULT_PARTY_KINDS: tuple[str, ...] = ("party",)
+
+
+def party_kind(party_id: str) -> str:
+    """The organisation type of a gazetteer id (``party``, ``youth``, ``union``, ``front``, ...);
+    ``party`` for an id the gazetteer does not know."""
+    row = _party_table().get(party_id)
+    return row.kind if row is not None else "party"
 
 
 def party_country(party_id: str) -> str:

@@ -26,7 +26,15 @@ from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.events import events_between, load_events
-from dashboard.labels import party_distinct_short, party_label
+from dashboard.labels import (
+    DEFAULT_PARTY_KINDS,
+    country_name,
+    dates_at_precision,
+    party_country,
+    party_distinct_short,
+    party_kind,
+    party_label,
+)
 from dashboard.view import View
 
 TOP_N = 10
@@ -122,8 +130,12 @@ def top_title(title: str, shown: int, of: int) -> str:
 
 
 def overview(view: View, top_n: int = TOP_N, latest_n: int = LATEST_N) -> OverviewData:
-    """Headline numbers, a monthly (or coarser) timeline, top parties and topics, latest rows."""
-    parties = view.long(schema.PARTIES)
+    """Headline numbers, a monthly (or coarser) timeline, top parties and topics, latest rows.
+
+    "Parties" are organisations of kind ``party``: fronts, unions and youth organisations named
+    in the statements are not counted as parties (the Parties page can include them).
+    """
+    parties = parties_long(view)
     head = ag.headline(view.df, parties, view.long(schema.PARTY_COUNTRIES))
     granularity = ag.auto_granularity(view.df, finest="month")
     return OverviewData(
@@ -343,9 +355,86 @@ def topic_examples(view: View, topic: str, n: int = 5) -> pd.DataFrame:
 # --- Parties ----------------------------------------------------------------------------------
 
 
-def party_ranking(view: View) -> pd.DataFrame:
-    """Every party the view's statements name, most often named first."""
-    return ag.top_values(view.df, view.long(schema.PARTIES), "party", n=None)
+def parties_long(view: View, kinds: tuple[str, ...] | None = DEFAULT_PARTY_KINDS) -> pd.DataFrame:
+    """The view's (row, party) pairs, only organisations of ``kinds`` (None: every kind)."""
+    long = view.long(schema.PARTIES)
+    if kinds is None or long.empty:
+        return long
+    values = long["value"]
+    keep_ids = [c for c in values.cat.categories if party_kind(str(c)) in kinds]
+    return long[values.isin(keep_ids).to_numpy()]
+
+
+def party_ranking(view: View, kinds: tuple[str, ...] | None = DEFAULT_PARTY_KINDS) -> pd.DataFrame:
+    """Every organisation of ``kinds`` the view's statements name, most often named first."""
+    return ag.top_values(view.df, parties_long(view, kinds), "party", n=None)
+
+
+def party_table(view: View, kinds: tuple[str, ...] = DEFAULT_PARTY_KINDS) -> pd.DataFrame:
+    """One row per organisation of ``kinds`` the view's statements name, most often first.
+
+    Columns: ``party`` (id), ``name`` (as on screen), ``kind``, ``home`` (country name),
+    ``statements``, ``countries`` (distinct countries its statements mention), ``first`` /
+    ``last`` (dates at their precision), ``trend`` (statements per year over the view's years,
+    a list for a sparkline).
+    """
+    long = parties_long(view, kinds)
+    ranking = ag.top_values(view.df, long, "party", n=None)
+    if ranking.empty:
+        return pd.DataFrame(
+            columns=["party", "name", "kind", "home", "statements", "countries", "first",
+                     "last", "trend"]
+        )  # fmt: skip
+    ids = ranking["value"].astype("str")
+    pairs = pd.DataFrame(
+        {"row": long["row"].to_numpy(), "party": long["value"].astype("str").to_numpy()}
+    ).drop_duplicates()
+    df = view.df
+    dated = df.loc[pairs["row"].to_numpy(), ["date", "date_precision", "year"]]
+    pairs = pairs.assign(
+        date=dated["date"].to_numpy(),
+        precision=dated["date_precision"].astype("str").to_numpy(),
+        year=dated["year"].to_numpy(),
+    )
+    with_date = pairs[pairs["date"].notna() & (pairs["precision"] != "none")]
+    first = with_date.sort_values("date", kind="stable").groupby("party").head(1).set_index("party")
+    last = with_date.sort_values("date", kind="stable").groupby("party").tail(1).set_index("party")
+    countries_long = view.long(schema.COUNTRIES)
+    mentioned = pd.DataFrame(
+        {
+            "row": countries_long["row"].to_numpy(),
+            "country": countries_long["value"].astype("str").to_numpy(),
+        }
+    ).merge(pairs[["row", "party"]], on="row")
+    n_countries = mentioned.groupby("party")["country"].nunique()
+    years = with_date["year"]
+    trend: dict[str, list[int]] = {}
+    if len(years):
+        span = np.arange(int(years.min()), int(years.max()) + 1)
+        per_year = with_date.groupby(["party", "year"]).size().unstack(fill_value=0)
+        per_year = per_year.reindex(columns=span, fill_value=0)
+        trend = {
+            str(p): [int(v) for v in row]
+            for p, row in zip(per_year.index, per_year.to_numpy(), strict=True)
+        }
+
+    def at_precision(table: pd.DataFrame) -> pd.Series:
+        found = table.reindex(ids)
+        return dates_at_precision(found["date"], found["precision"]).fillna("undated")
+
+    return pd.DataFrame(
+        {
+            "party": ids.to_numpy(),
+            "name": ranking["label"].astype("str").to_numpy(),
+            "kind": [party_kind(p) for p in ids],
+            "home": [country_name(party_country(p)) if party_country(p) else "" for p in ids],
+            "statements": ranking["statements"].to_numpy(),
+            "countries": n_countries.reindex(ids).fillna(0).astype(int).to_numpy(),
+            "first": at_precision(first).to_numpy(),
+            "last": at_precision(last).to_numpy(),
+            "trend": [trend.get(p, []) for p in ids],
+        }
+    )
 
 
 @dataclass(frozen=True)
