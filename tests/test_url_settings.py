@@ -132,3 +132,18 @@ def test_a_filter_link_opened_from_outside_replaces_the_sidebar_filters() -> Non
     del at.query_params["party"]  # Back to the unfiltered view
     at.run()
     assert at.multiselect(key="f_parties").value == []
+
+
+def test_every_data_quality_figure_opens_the_statements_behind_it() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    metrics = {m.label: m.value for m in at.metric}
+    pills = [w for w in at.get("button_group") if w.key == "data_issue"]
+    assert pills, "no control opens the statements behind the quality figures"
+    at.query_params["issue"] = "no_party"
+    at.switch_page("pages/data.py").run()
+    shown = [d for d in at.dataframe if "Text" in d.value.columns][-1].value
+    assert len(shown) == int(metrics["No party found"]) > 0
+    assert any("No party found" in s.value for s in at.subheader)
+    assert at.query_params["issue"] == "no_party"

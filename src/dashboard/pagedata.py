@@ -556,3 +556,46 @@ def data_quality(ds: Dataset) -> DataQuality:
         undated=int(precision.get("none", 0)),
         no_party=len(ds) - named,
     )
+
+
+# Each quality figure of the Data page -> what it counts (the statements it opens).
+QUALITY_ISSUES: dict[str, str] = {
+    "undated": "Undated",
+    "coarse": "Dated to a month or year only",
+    "no_party": "No party found",
+    "unresolved": "With unresolved short names",
+}
+
+
+def quality_rows(ds: Dataset, issue: str, short_name: str = "") -> np.ndarray:
+    """Dataset positions of the statements behind one Data-page figure (``QUALITY_ISSUES``).
+
+    ``unresolved`` with ``short_name`` keeps only statements where that name stayed unresolved.
+    Positions are in dataset order; every figure on the page is the length of one of these.
+    """
+    n = len(ds)
+    df = ds.analysis if ds.analysis is not None else ds.df
+    precision = (
+        df[schema.DATE_PRECISION].astype("str").to_numpy()
+        if schema.DATE_PRECISION in df.columns
+        else np.full(n, "none")
+    )
+    if issue == "undated":
+        return np.flatnonzero(precision == "none")
+    if issue == "coarse":
+        return np.flatnonzero((precision == "month") | (precision == "year"))
+    if issue == "no_party":
+        parties = ds.long.get(schema.PARTIES)
+        named = np.zeros(n, dtype=bool)
+        if parties is not None and len(parties):
+            named[parties["row"].to_numpy()] = True
+        return np.flatnonzero(~named)
+    if issue == "unresolved":
+        long = ds.long.get("unresolved")
+        if long is None or long.empty:
+            return np.empty(0, dtype=np.int64)
+        rows = long["row"].to_numpy()
+        if short_name:
+            rows = rows[(long["value"].astype("str") == short_name).to_numpy()]
+        return np.unique(rows)
+    raise ValueError(f"issue must be one of {sorted(QUALITY_ISSUES)}, got {issue!r}")
