@@ -147,3 +147,32 @@ def test_every_data_quality_figure_opens_the_statements_behind_it() -> None:
     assert len(shown) == int(metrics["No party found"]) > 0
     assert any("No party found" in s.value for s in at.subheader)
     assert at.query_params["issue"] == "no_party"
+
+
+def test_parties_table_lists_parties_only_by_default_and_kinds_widen_it() -> None:
+    at = _open("parties")
+    table = [d for d in at.dataframe if "Statements per year" in str(d.proto) or "trend" in d.value]
+    assert table, "no parties table"
+    names = table[0].value["name"].tolist()
+    assert names and not any("PAME" in n for n in names)  # a trade-union front, not a party
+    assert set(table[0].value["kind"]) == {"party"}
+    at = _open("parties", kinds="party,union")
+    names = [d for d in at.dataframe if "trend" in d.value][0].value["name"].tolist()
+    assert any("PAME" in n for n in names)
+    assert at.query_params["kinds"] == "party,union"
+
+
+def test_a_row_click_in_the_parties_table_opens_that_profile() -> None:
+    at = _open("parties")
+    table = [d for d in at.dataframe if "trend" in d.value][0]
+    last = table.value["name"].iloc[-1]
+    # AppTest cannot click a grid row: set the selection state the way the grid reports it.
+    at.session_state["pt_table"] = {"selection": {"rows": [len(table.value) - 1], "columns": []}}
+    at.run()
+    assert party_label_of(at.selectbox(key="pt_party").value) == last
+
+
+def party_label_of(party_id: str) -> str:
+    from dashboard.labels import party_label
+
+    return party_label(party_id)
