@@ -30,6 +30,8 @@ LINKS = [
         {"explore_columns": "Id", "explore_order": "Oldest first"},
     ),
     ("/world_map", {"country": "GRC"}, {"map_country": "Greece"}),
+    ("/parties", {"kinds": "party,youth"}, {"pt_kinds": "Youth organisations"}),
+    ("/data", {"issue": "no_party"}, {"data_issue": "No party found"}),
 ]
 
 
@@ -103,3 +105,20 @@ def test_a_clicked_bar_is_in_the_link(app, fixture_data):
     heading = other.page.locator('[data-testid="stMain"] h3').filter(has_text="behind the")
     assert f"({len(expected)})" in heading.inner_text()
     assert tab.problems() == other.problems() == []
+
+
+def test_a_click_on_a_parties_table_row_opens_its_profile(app):
+    tab = app.open("/parties", selector=".st-key-pt_table")
+    grid = tab.sidebar_widget("pt_table")
+    rows = tab.grid_rows(grid)
+    assert rows >= 2
+    # The last row's checkbox column: glide draws rows on a canvas, so click by position.
+    box = grid.locator("canvas").first.bounding_box()
+    row_px = 35
+    with tab.rerun():
+        tab.page.mouse.click(box["x"] + 10, box["y"] + row_px * rows + row_px / 2)
+    # The default (most named) party is left out of the URL: a profile here is the clicked one.
+    assert tab.query().get("profile")
+    other = app.open(tab.url.removeprefix(tab.base_url), selector=".st-key-pt_party")
+    assert _widget_text(other, "pt_party") == _widget_text(tab, "pt_party")
+    assert tab.problems() == []
