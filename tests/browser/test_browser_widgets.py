@@ -42,3 +42,23 @@ def test_a_typed_end_date_applies_on_enter(app):
     assert tab.query().get("to", [""])[0].startswith("2015-")
     assert tab.shown_count() < before
     assert tab.problems() == []
+
+
+# SVG paints in document order: a marker after a bar in the document is drawn over it.
+SHAPES_JS = """
+() => {
+  const plot = document.querySelector('.js-plotly-plot');
+  const shapes = [...plot.querySelectorAll('.shapelayer path')];
+  const bars = [...plot.querySelectorAll('.barlayer .point path')];
+  const over = shapes.filter(s => bars.some(
+    b => b.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING));
+  return {shapes: shapes.length, bars: bars.length, over: over.length};
+}
+"""
+
+
+def test_meeting_markers_are_drawn_behind_the_bars(app):
+    tab = app.open("/timeline", {"period": "month"}, selector=".js-plotly-plot .barlayer .point")
+    shapes = tab.page.evaluate(SHAPES_JS)
+    assert shapes["shapes"] >= 2 and shapes["bars"] >= 1 and shapes["over"] == 0, shapes
+    assert tab.problems() == []
