@@ -148,3 +148,16 @@ def test_data_quality_describes_the_whole_dataset():
     assert quality.no_party == 1
     assert quality.precision.to_dict() == {"day": 3, "month": 1, "year": 1, "none": 1}
     assert schema.DATE in _dataset().analysis.columns
+
+
+def test_heatmap_titles_say_how_many_columns_of_how_many_are_shown() -> None:
+    from dashboard.dataset import load_dataset
+    from dashboard.filters import FilterSpec
+    from dashboard.paths import sample_dataset
+    from dashboard.view import make_view
+
+    view = make_view(load_dataset(sample_dataset()), FilterSpec())
+    titles = {k: f.layout.title.text for k, f in pagedata.topics(view, "month", 5).figures.items()}
+    assert titles["by_party"].startswith("Topics by party (top 5 of ")
+    wide = pagedata.topics(view, "month", 25).figures["by_party"].layout.title.text
+    assert wide == "Topics by party"  # every party shown: nothing to say

@@ -278,6 +278,8 @@ class TopicsData:
     over_time: pd.DataFrame
     by_country: pd.DataFrame
     by_party: pd.DataFrame
+    countries_named: int = 0  # distinct party home countries / parties in the view, for titles
+    parties_named: int = 0
 
     @cached_property
     def figures(self) -> dict[str, go.Figure]:
@@ -299,11 +301,15 @@ class TopicsData:
                 y_title="Share of topic mentions" if self.mode == "share" else "Topic mentions",
             ),
         }
-        for key, cross, title in (
-            ("by_country", self.by_country, "Topics by party home country"),
-            ("by_party", self.by_party, "Topics by party"),
-        ):
+        for key, cross, title, total, noun in (
+            ("by_country", self.by_country, "Topics by party home country",
+             self.countries_named, "countries"),
+            ("by_party", self.by_party, "Topics by party", self.parties_named, "parties"),
+        ):  # fmt: skip
             if cross["statements"].sum():
+                shown = int(cross["col"].nunique())
+                if 0 < shown < total:  # "top N of M": the heatmap leaves some out
+                    title += f" (top {shown:,} of {total:,} {noun})"
                 out[key] = fg.make_heatmap(cross, title=title, row_title="Topic")
         return out
 
@@ -342,6 +348,8 @@ def topics(
             top_cols=top_n,
         ),
         by_party=by_party,
+        countries_named=int(view.long(schema.PARTY_COUNTRIES)["value"].nunique()),
+        parties_named=int(view.long(schema.PARTIES)["value"].nunique()),
     )
 
 
