@@ -118,9 +118,21 @@ else:
     )
     st.dataframe(unresolved.reset_index(), hide_index=True, width="content")
 if issue:
-    positions = pagedata.quality_rows(ds, issue)
+    short = ""
+    if issue == "unresolved" and not unresolved.empty:
+        # Each count in the short-name table opens its statements too (?short=CPC).
+        names = ["", *unresolved.index.astype("str").tolist()]
+        bind("data_short", "short", names, "", label="unresolved short name")
+        short = st.selectbox(
+            "Short name",
+            options=names,
+            format_func=lambda v: f"{v} ({int(unresolved[v]):,})" if v else "All short names",
+            key="data_short",
+        )
+    positions = pagedata.quality_rows(ds, issue, short)
     st.subheader(
-        f"{pagedata.QUALITY_ISSUES[issue]}: {len(positions):,} statements"
+        f"{pagedata.QUALITY_ISSUES[issue]}{f' ({md(short)})' if short else ''}: "
+        f"{len(positions):,} statements"
         + (
             f" (the first {QUALITY_ROWS_SHOWN:,} shown)"
             if len(positions) > QUALITY_ROWS_SHOWN

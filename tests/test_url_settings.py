@@ -176,3 +176,18 @@ def party_label_of(party_id: str) -> str:
     from dashboard.labels import party_label
 
     return party_label(party_id)
+
+
+def test_an_unresolved_short_name_opens_its_statements() -> None:
+    from dashboard import pagedata
+    from dashboard.synthetic import make_dataset
+
+    ds = make_dataset(2000)
+    every = pagedata.quality_rows(ds, "unresolved")
+    names = ds.long["unresolved"]["value"].astype("str")
+    assert len(names.unique()) >= 2 and len(every) > 0
+    for name in names.unique():
+        rows = pagedata.quality_rows(ds, "unresolved", name)
+        assert set(rows) <= set(every)
+        assert len(rows) == names.eq(name).groupby(ds.long["unresolved"]["row"]).any().sum()
+    assert len(pagedata.quality_rows(ds, "no_party")) == pagedata.data_quality(ds).no_party
