@@ -471,7 +471,11 @@ def test_a_long_empty_stretch_is_cut_out_of_the_time_axis_and_each_bar_is_named(
     assert pd.Timestamp(low) > pd.Timestamp("2015-11-01")  # Oct 2015 and a month of air stay
     assert pd.Timestamp(high) < pd.Timestamp("2019-09-01")
     assert list(axis["ticktext"]) == ["Oct 2015", "Sep 2019", "Oct 2019"]
-    # With a date filter the whole span is shown, as asked.
-    span = (pd.Timestamp("2015-01-01"), pd.Timestamp("2019-12-31"))
-    spanned = fg.make_timeline(counts, granularity="month", span=span).to_dict()
-    assert "rangebreaks" not in spanned["layout"]["xaxis"]
+    # One party's part of a longer selection: the axis reaches the selection's ends (span)
+    # and still cuts the empty years between its only bar and them.
+    one = counts.iloc[:1]
+    span = (pd.Timestamp("2015-10-01"), pd.Timestamp("2019-10-31"))
+    axis = fg.make_timeline(one, granularity="month", span=span).to_dict()["layout"]["xaxis"]
+    ((low, high),) = [b["bounds"] for b in axis["rangebreaks"]]
+    assert pd.Timestamp("2015-11-01") < pd.Timestamp(low) < pd.Timestamp(high)
+    assert pd.Timestamp(high) < pd.Timestamp("2019-10-01") < pd.Timestamp(axis["range"][1])

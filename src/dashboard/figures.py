@@ -266,11 +266,14 @@ def empty_stretches(
     Two clusters of dates years apart (Oct 2015, Sep-Oct 2019) left a monthly chart 90% empty
     axis with two slivers of bars. A gap longer than ``GAP_SHARE`` of the whole axis and
     ``GAP_MIN_PERIODS`` periods is cut out, keeping one empty period on each side so the cut
-    reads as a cut. Not when ``span`` (e.g. a date filter) asks for the whole range.
+    reads as a cut. ``span`` (the whole selection's first and last date, when the chart shows a
+    part of it) counts as occupied at its ends, so its axis still reaches them.
     """
-    if span is not None or len(starts) < 2:
-        return []
-    days = np.unique(np.asarray(starts, dtype="datetime64[ns]"))
+    points = np.asarray(starts, dtype="datetime64[ns]")
+    if span is not None:
+        ends = np.array([pd.Timestamp(span[0]), pd.Timestamp(span[1])], dtype="datetime64[ns]")
+        points = np.concatenate([points, ends])
+    days = np.unique(points)
     if len(days) < 2:
         return []
     widths = period_width_ms(days, granularity).astype("timedelta64[ms]")
