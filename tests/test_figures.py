@@ -479,3 +479,4 @@ def test_a_long_empty_stretch_is_cut_out_of_the_time_axis_and_each_bar_is_named(
     ((low, high),) = [b["bounds"] for b in axis["rangebreaks"]]
     assert pd.Timestamp("2015-11-01") < pd.Timestamp(low) < pd.Timestamp(high)
     assert pd.Timestamp(high) < pd.Timestamp("2019-10-01") < pd.Timestamp(axis["range"][1])
+    assert list(axis["ticktext"]) == ["Oct 2015", "Oct 2019"]  # the selection's end is named

@@ -253,6 +253,7 @@ def _time_range(
     return [low.isoformat(), high.isoformat()]
 
 
+_TICK_PERIOD = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
 GAP_SHARE = 0.3  # an empty stretch longer than this share of the axis is cut out of it
 GAP_MIN_PERIODS = 6  # ... and longer than this many periods
 BAR_TICKS_MAX = 16  # up to this many bars each gets its own tick label
@@ -418,11 +419,13 @@ def make_timeline(
             # Few bars: each is labelled with its period ("Oct 2015"), none left unnamed
             # between year ticks.
             ticks = pd.DatetimeIndex(bar_days)
-            labels_at = dict(zip(periods_all, custom_all[:, 3], strict=True))
+            if span is not None and breaks:
+                # The axis runs on to the selection's end: name it, or the part after the cut
+                # looks like unlabelled empty space.
+                end = pd.Timestamp(span[1]).to_period(_TICK_PERIOD.get(granularity, "M"))
+                ticks = ticks.union(pd.DatetimeIndex([end.start_time]))
             x_axis["tickvals"] = [t.isoformat() for t in ticks]
-            x_axis["ticktext"] = [
-                str(labels_at.get(np.datetime64(t, "ns"), t.date())) for t in ticks
-            ]
+            x_axis["ticktext"] = list(period_labels(ticks, granularity))
     y_axis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
     exact_rows = placement_all == EXACT
     if mode == "count":
