@@ -67,7 +67,9 @@ row_px = round(TABLE_ROW_PX * PRESENT_FONT_SCALE) if presenting() else TABLE_ROW
 visible_rows = TABLE_ROWS_PRESENT if presenting() else TABLE_ROWS
 st.subheader(f"{len(table):,} {'organisations' if set(kinds) - {'party'} else 'parties'}")
 picked_row = st.dataframe(
-    table.drop(columns=["party"]),
+    # The type column only when several types are listed (it also left the table too wide
+    # for a 1280-pixel projector).
+    table.drop(columns=["party"] if len(set(table["kind"])) > 1 else ["party", "kind"]),
     key="pt_table",
     hide_index=True,
     width="stretch",

@@ -37,6 +37,7 @@ ALL_YEARS = "All years"
 TABLE_ROW_PX = 35
 TABLE_ALL_ROWS = 20
 TABLE_ROWS = 15
+PRESENT_HIDDEN_COLUMNS = ("region", "iso3")
 TABLE_COLUMNS = {
     "country": st.column_config.TextColumn("Country"),
     "statements": st.column_config.NumberColumn("Statements", format="localized"),
@@ -169,8 +170,11 @@ if off_map:
         f"Too small for this map, listed in the table: {md(', '.join(off_map[:8]))}"
         + (f" and {len(off_map) - 8} more" if len(off_map) > 8 else "")
     )
+# Presenter mode's larger type leaves no room for every column at 1280 px: the region and the
+# ISO code (least needed when presenting) give way rather than hiding behind a side scroll.
+shown_columns = [c for c in TABLE_COLUMNS if not (presenting() and c in PRESENT_HIDDEN_COLUMNS)]
 table_event = st.dataframe(
-    counts[list(TABLE_COLUMNS)],
+    counts[shown_columns],
     column_config=TABLE_COLUMNS,
     hide_index=True,
     height=table_height(len(counts), presenting()),

@@ -32,6 +32,9 @@ CLIPPED_JS = """
       if (sc.scrollHeight > sc.clientHeight + 1) {
         out.push(`table ${key}: ${sc.scrollHeight} px of rows in ${sc.clientHeight} px`);
       }
+      if (sc.scrollWidth > sc.clientWidth + 1) {
+        out.push(`table ${key}: ${sc.scrollWidth} px of columns in ${sc.clientWidth} px`);
+      }
     }
   }
   return out;
