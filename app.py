@@ -20,7 +20,7 @@ except ImportError:  # running from a checkout without installing: use src/ dire
 import streamlit as st
 
 from dashboard.errors import DatasetError
-from dashboard.ui import cache, state
+from dashboard.ui import cache, state, urlstate
 from dashboard.ui.page import configure_page, make_pages
 from dashboard.ui.safe import md
 from dashboard.ui.theme import apply_theme
@@ -43,6 +43,7 @@ def main() -> None:
         st.error(f"The startup dataset could not be loaded. {md(err)}", icon=":material/error:")
 
     # 2. filters: sidebar widgets <-> URL query string (the page menu goes above them)
+    urlstate.start_run()
     menu = st.sidebar.container()
     frame = state.build_frame(ds, key, notices)
     state.watch_store(ds, key)  # a live store: re-run when new statements have been loaded
@@ -53,14 +54,21 @@ def main() -> None:
         state.draw_presenter_exit()
     pages = make_pages()
     page = st.navigation(pages, position="hidden")
+    links = pages[1:]  # the menu: Overview at /overview rather than the empty root address
     # Streamlit's own menu drops the query string on a page switch; these links carry the
     # filters, so the new page's URL is complete from the start (and reloads the same view).
     query = state.frame_query(frame)
     with menu:
-        for link in pages:
+        for link in links:
             st.page_link(link, query_params=query, width="stretch")
         st.divider()
-    page.run()
+    try:
+        page.run()
+    finally:
+        # Also after a page's st.stop(): the URL always says what the page shows. One write per
+        # run is one browser history entry, so Back/Forward step between views.
+        urlstate.show_notices()
+        state.write_url(frame)
 
 
 with state.app_run():

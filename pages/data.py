@@ -15,8 +15,9 @@ from dashboard import pagedata
 from dashboard.errors import DatasetError
 from dashboard.filters import option_counts
 from dashboard.ui import cache, state
-from dashboard.ui.page import dataset_key, start_page
+from dashboard.ui.page import dataset_key, show_statements, start_page
 from dashboard.ui.safe import md
+from dashboard.ui.urlstate import bind
 
 OUR_COLUMNS = {
     "text": "Statement text",
@@ -26,6 +27,13 @@ OUR_COLUMNS = {
     "id": "Id",
 }
 NONE = "(none)"
+QUALITY_ROWS_SHOWN = 200
+
+
+def unresolved_rows(ds):  # noqa: ANN001, ANN201 - a cache key function of the dataset
+    """Positions of statements with an unresolved short name (cached per dataset)."""
+    return pagedata.quality_rows(ds, "unresolved")
+
 
 # 1. selection: the session's dataset (the whole of it: filters do not apply here)
 view = start_page("Data")
@@ -75,16 +83,32 @@ if report is not None:
         st.warning(md(warning))
 
 st.header("Data quality")
+coarse = int(precision.get("month", 0) + precision.get("year", 0))
+figures = {
+    "undated": undated,
+    "coarse": coarse,
+    "no_party": no_party,
+    "unresolved": len(cache.dataset_data(ds, unresolved_rows)),
+}
 cols = st.columns(4)
 cols[0].metric(
     "Undated", f"{undated:,}", help="No date could be read; shown only without a date filter."
 )
-cols[1].metric(
-    "Dated to a month or year only",
-    f"{int(precision.get('month', 0) + precision.get('year', 0)):,}",
-)
+cols[1].metric("Dated to a month or year only", f"{coarse:,}")
 cols[2].metric("No party found", f"{no_party:,}")
-cols[3].metric("With unresolved short names", f"{int(unresolved.sum()):,}")
+cols[3].metric("With unresolved short names", f"{figures['unresolved']:,}")
+# Every figure opens the statements behind it (kept in the URL as ?issue=...).
+issues = [k for k in pagedata.QUALITY_ISSUES if figures[k]]
+if issues:
+    bind("data_issue", "issue", issues, None, label="quality figure")
+    issue = st.pills(
+        "Show the statements behind a figure",
+        options=issues,
+        format_func=lambda k: f"{pagedata.QUALITY_ISSUES[k]} ({figures[k]:,})",
+        key="data_issue",
+    )
+else:
+    issue = None
 if unresolved.empty:
     st.caption("Every short party name in the text could be resolved.")
 else:
@@ -93,6 +117,35 @@ else:
         "not resolve; add context words for them in data/parties.csv."
     )
     st.dataframe(unresolved.reset_index(), hide_index=True, width="content")
+if issue:
+    short = ""
+    if issue == "unresolved" and not unresolved.empty:
+        # Each count in the short-name table opens its statements too (?short=CPC).
+        names = ["", *unresolved.index.astype("str").tolist()]
+        bind("data_short", "short", names, "", label="unresolved short name")
+        short = st.selectbox(
+            "Short name",
+            options=names,
+            format_func=lambda v: f"{v} ({int(unresolved[v]):,})" if v else "All short names",
+            key="data_short",
+        )
+    positions = pagedata.quality_rows(ds, issue, short)
+    st.subheader(
+        f"{pagedata.QUALITY_ISSUES[issue]}{f' ({md(short)})' if short else ''}: "
+        f"{len(positions):,} statements"
+        + (
+            f" (the first {QUALITY_ROWS_SHOWN:,} shown)"
+            if len(positions) > QUALITY_ROWS_SHOWN
+            else ""
+        )
+    )
+    extra = ["Unresolved short names"] if issue == "unresolved" else []
+    show_statements(
+        ds.rows(positions[:QUALITY_ROWS_SHOWN]),
+        key="data_issue_rows",
+        limit=QUALITY_ROWS_SHOWN,
+        columns=["Date", "Title", "Text", "Parties", *extra, "Link", "Id"],
+    )
 
 st.header("Load another dataset")
 if dataset_key():

@@ -18,6 +18,7 @@ from dashboard.ui.page import (
     show_statements,
     start_page,
 )
+from dashboard.ui.urlstate import bind
 
 ROW_LIMITS = (100, 500, 1_000, 5_000)
 FORMATS = {
@@ -33,16 +34,22 @@ if show_empty_state(view):
 
 # The column picker gets a row of its own: in a column beside the other controls its chips
 # overflowed and the last ones (Link) faded out of sight.
-columns = st.multiselect(
-    "Columns",
-    options=list(STATEMENT_COLUMNS),
-    default=list(DEFAULT_STATEMENT_COLUMNS),
-    key="explore_columns",
+bind(
+    "explore_columns",
+    "columns",
+    list(STATEMENT_COLUMNS),
+    list(DEFAULT_STATEMENT_COLUMNS),
+    label="column",
+    multi=True,
 )
+columns = st.multiselect("Columns", options=list(STATEMENT_COLUMNS), key="explore_columns")
 middle, right, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
-order = middle.selectbox("Order", options=list(pagedata.EXPLORE_ORDERS), key="explore_order")
+orders = list(pagedata.EXPLORE_ORDERS)
+bind("explore_order", "order", orders, orders[0], label="order")
+order = middle.selectbox("Order", options=orders, key="explore_order")
+bind("explore_limit", "rows", ROW_LIMITS, ROW_LIMITS[1], label="number of rows")
 limit = right.selectbox(
-    "Rows shown", options=ROW_LIMITS, index=1, key="explore_limit", format_func="{:,}".format
+    "Rows shown", options=ROW_LIMITS, key="explore_limit", format_func="{:,}".format
 )
 
 # 2. data: sort only the sort column over all matching rows, then take the rows shown

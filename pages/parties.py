@@ -1,56 +1,102 @@
-"""Parties page: one party's profile within the filtered statements.
+"""Parties page: every party matching the filters in a table, and one party's profile.
 
-Pick a party (searchable; the most frequent one by default; kept in the URL as ``?profile=``):
-its home country, how many statements name it, its timeline, its topics, the countries those
-statements mention, the parties it is named together with, and its latest statements.
+The table (sortable; organisation types from ``data/parties.csv``'s ``kind``, parties only by
+default, kept in the URL as ``?kinds=``) lists statements, countries mentioned, first and last
+date and a yearly trend; clicking a row opens that party's profile below. Pick a party
+(searchable; the most frequent one by default; kept in the URL as ``?profile=``): its home
+country, how many statements name it, its timeline, its topics, the countries those statements
+mention, the parties it is named together with, and its latest statements.
 """
 
 import streamlit as st
 
 from dashboard import pagedata
-from dashboard.labels import country_name, party_label, party_long_label
+from dashboard.labels import (
+    DEFAULT_PARTY_KINDS,
+    KIND_LABELS,
+    country_name,
+    party_label,
+    party_picker_label,
+)
 from dashboard.ui import cache
-from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
+from dashboard.ui.page import presenting, show_chart, show_empty_state, show_statements, start_page
 from dashboard.ui.safe import md
+from dashboard.ui.theme import PRESENT_FONT_SCALE
+from dashboard.ui.urlstate import bind
 
 PROFILE_PARAM = "profile"
+TABLE_ROW_PX = 35
+TABLE_ROWS = 12  # a longer table scrolls inside itself
+TABLE_ROWS_PRESENT = 40
 TOP_N = 10
 LATEST_N = 20
 
 
 def party_picker(options: list[str]) -> str:
     """Searchable party selectbox seeded from (and written back to) ``?profile=``."""
-    wanted = (st.query_params.get(PROFILE_PARAM) or "").strip()
-    if st.session_state.get("pt_party") not in options:
-        # First visit, a link naming a party, or a filter change that removed the chosen one.
-        st.session_state["pt_party"] = wanted if wanted in options else options[0]
-    party = st.selectbox(
+    bind("pt_party", PROFILE_PARAM, options, options[0], label="party named in these statements")
+    return st.selectbox(
         "Party",
         options=options,
-        format_func=party_long_label,
+        format_func=party_picker_label,
         key="pt_party",
         help="Type to search by name, abbreviation or country.",
     )
-    if wanted and wanted not in options and st.session_state.get("pt_notice") != wanted:
-        st.session_state["pt_notice"] = wanted
-        st.warning(
-            f"The link asked for party “{md(wanted[:40])}”, which no matching statement names; "
-            f"showing {md(party_label(party))} instead.",
-            icon=":material/link_off:",
-        )
-    st.query_params[PROFILE_PARAM] = party
-    return party
 
 
 # 1. selection
 view = start_page("Parties")
 if show_empty_state(view):
     st.stop()
-ranking = cache.page_data(view, pagedata.party_ranking)
-if ranking.empty:
-    st.info("None of the matching statements names a party in the gazetteer.")
+bind("pt_kinds", "kinds", list(KIND_LABELS), list(DEFAULT_PARTY_KINDS), label="kind", multi=True)
+kinds = st.multiselect(
+    "Organisation types",
+    options=list(KIND_LABELS),
+    format_func=KIND_LABELS.get,
+    key="pt_kinds",
+    help="Fronts, trade unions (e.g. PAME) and youth organisations are not counted as parties "
+    "unless chosen here.",
+)
+table = cache.page_data(view, pagedata.party_table, tuple(kinds) or DEFAULT_PARTY_KINDS)
+if table.empty:
+    st.info("None of the matching statements names an organisation of these types.")
     st.stop()
-party = party_picker(ranking["value"].tolist())
+# Presenter mode: larger type needs taller rows, and a projector shows no hover scroll bar, so
+# the table lists every row (up to a screenful) instead of scrolling inside itself.
+row_px = round(TABLE_ROW_PX * PRESENT_FONT_SCALE) if presenting() else TABLE_ROW_PX
+visible_rows = TABLE_ROWS_PRESENT if presenting() else TABLE_ROWS
+st.subheader(f"{len(table):,} {'organisations' if set(kinds) - {'party'} else 'parties'}")
+picked_row = st.dataframe(
+    # The type column only when several types are listed (it also left the table too wide
+    # for a 1280-pixel projector).
+    table.drop(columns=["party"] if len(set(table["kind"])) > 1 else ["party", "kind"]),
+    key="pt_table",
+    hide_index=True,
+    width="stretch",
+    height=row_px * (min(len(table), visible_rows) + 1) + 3,
+    row_height=row_px,
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "name": st.column_config.TextColumn("Party"),
+        "kind": st.column_config.TextColumn("Type"),
+        "home": st.column_config.TextColumn("Home country"),
+        "statements": st.column_config.NumberColumn("Statements", format="localized"),
+        "countries": st.column_config.NumberColumn(
+            "Countries mentioned", format="localized", help="Distinct countries its statements name"
+        ),
+        "first": st.column_config.TextColumn("First"),
+        "last": st.column_config.TextColumn("Last"),
+        "trend": st.column_config.LineChartColumn("Statements per year", y_min=0),
+    },
+)
+st.caption("Click a column header to sort; click a row to open that party's profile below.")
+rows = (getattr(picked_row, "selection", None) or {}).get("rows", []) if picked_row else []
+table_pick = str(table["party"].iloc[rows[0]]) if rows and rows[0] < len(table) else None
+if table_pick and table_pick != st.session_state.get("_pt_last_table_pick"):
+    st.session_state["pt_party"] = table_pick  # a row click opens its profile
+st.session_state["_pt_last_table_pick"] = table_pick
+party = party_picker(table["party"].tolist())
 
 # 2. data
 profile = cache.page_data(view, pagedata.party_profile, party, TOP_N, LATEST_N)

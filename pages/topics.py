@@ -22,6 +22,7 @@ from dashboard.ui.page import (
     statements_table,
 )
 from dashboard.ui.safe import md
+from dashboard.ui.urlstate import bind
 
 EXAMPLES_N = 10
 MODES = {"share": "Shares of each period", "count": "Stacked counts"}
@@ -33,17 +34,16 @@ if show_empty_state(view):
 
 c1, c2, c3 = st.columns([2, 3, 2])
 default_granularity = ag.auto_granularity(view.df, finest="month")
+bind("tp_granularity", "period", ag.GRANULARITIES, default_granularity, label="period")
 granularity = c1.selectbox(
-    "Period",
-    options=list(ag.GRANULARITIES),
-    index=ag.GRANULARITIES.index(default_granularity),
-    format_func=str.capitalize,
-    key="tp_granularity",
+    "Period", options=list(ag.GRANULARITIES), format_func=str.capitalize, key="tp_granularity"
 )
+bind("tp_mode", "show", list(MODES), "share", label="display mode")
 mode = c2.radio(
     "Topics over time", options=list(MODES), format_func=MODES.get, key="tp_mode", horizontal=True
 )
-top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, value=12, key="tp_top")
+bind("tp_top", "top", range(3, 26), 12, label="heatmap size")
+top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, key="tp_top")
 
 # 2. data
 data = cache.page_data(view, pagedata.topics, granularity, int(top_n), mode)
@@ -98,6 +98,7 @@ for cross, key, missing in (
         st.info(f"{missing} in these statements.")
 
 st.subheader("Example statements")
+bind("tp_topic", "topic_examples", shares["value"].tolist(), shares["value"].iloc[0], label="topic")
 topic = st.selectbox(
     "Topic",
     options=shares["value"].tolist(),

@@ -26,6 +26,8 @@ from dashboard.ui.page import (
     start_page,
 )
 from dashboard.ui.safe import md
+from dashboard.ui.theme import PRESENT_FONT_SCALE
+from dashboard.ui.urlstate import bind
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
 METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
@@ -35,6 +37,7 @@ ALL_YEARS = "All years"
 TABLE_ROW_PX = 35
 TABLE_ALL_ROWS = 20
 TABLE_ROWS = 15
+PRESENT_HIDDEN_COLUMNS = ("region", "iso3")
 TABLE_COLUMNS = {
     "country": st.column_config.TextColumn("Country"),
     "statements": st.column_config.NumberColumn("Statements", format="localized"),
@@ -50,10 +53,13 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
     """Mode, colour metric, year (None = all) and whether to animate, from the widgets."""
     # One row aligned on the inputs' bottom edge; the toggle sits beside the slider it disables
     # rather than floating above it, and each radio has room for its options on one line.
-    left, middle, right, far = st.columns([5, 3, 5, 2], vertical_alignment="bottom")
+    # The toggle gets room for "Animate" at presenter size (it was cut to "Ani…" at 1280 px).
+    left, middle, right, far = st.columns([5, 3, 4, 3], vertical_alignment="bottom")
+    bind("map_mode", "mode", mapdata.MAP_MODES, mapdata.MAP_MODES[0], label="map mode")
     mode = left.radio(
         "Countries", mapdata.MAP_MODES, format_func=MODE_LABELS.get, horizontal=True, key="map_mode"
     )
+    bind("map_metric", "shade", mapdata.METRICS, mapdata.METRICS[0], label="map metric")
     metric = middle.radio(
         "Shade by",
         mapdata.METRICS,
@@ -61,23 +67,39 @@ def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int
         horizontal=True,
         key="map_metric",
     )
+    bind("map_animate", "animate", (False, True), False, label="setting", to_url=on_off)
+    if len(years) < 2:
+        st.session_state["map_animate"] = False
     animate = far.toggle(
         "Animate", key="map_animate", disabled=len(years) < 2, help="Play the map year by year"
     )
     options: list[Any] = [ALL_YEARS, *years]
-    # A year kept from an earlier filter may not exist any more: fall back to all years.
-    if st.session_state.get("map_year") not in options:
-        st.session_state["map_year"] = ALL_YEARS
-    year = right.select_slider(
-        "Year", options=options, key="map_year", disabled=animate or not years
-    )
+    # A year kept from an earlier filter may not exist any more: bind falls back to all years.
+    bind("map_year", "year", options, ALL_YEARS, label="year with statements")
+    if len(years) < 2:
+        # A slider over "All years" and one year is an empty track: say what there is instead.
+        right.caption(f"Year: {years[0]} (the only year)" if years else "Year: no dated statements")
+        year = ALL_YEARS
+    else:
+        year = right.select_slider("Year", options=options, key="map_year", disabled=animate)
     return mode, metric, (None if animate or year == ALL_YEARS else int(year)), animate
 
 
-def table_height(rows: int) -> int:
+def on_off(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def table_row_px(present: bool) -> int:
+    """Row height of the country table: presenter mode's larger type needs taller rows (the
+    grid grew them by itself, so a height worked out for 35-pixel rows hid the last rows
+    behind an inner scroll the projector did not show)."""
+    return round(TABLE_ROW_PX * PRESENT_FONT_SCALE) if present else TABLE_ROW_PX
+
+
+def table_height(rows: int, present: bool = False) -> int:
     """Pixels for the country table: whole rows only, never half a row cut off at the bottom."""
     shown = rows if rows <= TABLE_ALL_ROWS else TABLE_ROWS
-    return TABLE_ROW_PX * (max(shown, 1) + 1) + 3
+    return table_row_px(present) * (max(shown, 1) + 1) + 3
 
 
 def selected_iso3(event: Any) -> str | None:
@@ -106,8 +128,6 @@ def choose_country(map_pick: str | None, table_pick: str | None, known: list[str
     elif table_pick and table_pick != last[1]:
         st.session_state["map_country"] = table_pick
     st.session_state["_map_last_picks"] = (map_pick, table_pick)
-    if st.session_state.get("map_country") not in known:
-        st.session_state["map_country"] = None
 
 
 # 1. Selection --------------------------------------------------------------------------------
@@ -150,11 +170,15 @@ if off_map:
         f"Too small for this map, listed in the table: {md(', '.join(off_map[:8]))}"
         + (f" and {len(off_map) - 8} more" if len(off_map) > 8 else "")
     )
+# Presenter mode's larger type leaves no room for every column at 1280 px: the region and the
+# ISO code (least needed when presenting) give way rather than hiding behind a side scroll.
+shown_columns = [c for c in TABLE_COLUMNS if not (presenting() and c in PRESENT_HIDDEN_COLUMNS)]
 table_event = st.dataframe(
-    counts[list(TABLE_COLUMNS)],
+    counts[shown_columns],
     column_config=TABLE_COLUMNS,
     hide_index=True,
-    height=table_height(len(counts)),
+    height=table_height(len(counts), presenting()),
+    row_height=table_row_px(presenting()),
     width="stretch",
     key="map_table",
     on_select="rerun",
@@ -173,6 +197,8 @@ if not presenting():
 
 known = counts["iso3"].tolist()
 names = dict(zip(counts["iso3"], counts["country"], strict=True))
+# The country listed below is in the URL (?country=GRC); one no longer on the map is dropped.
+bind("map_country", "country", known, None, label="country on this map")
 choose_country(selected_iso3(map_event), table_iso3(table_event, counts), known)
 iso3 = st.selectbox(
     "Statements for",

@@ -3,7 +3,8 @@
 ``python scripts/screenshots.py OUTPUT_DIR [--port N] [--data FILE]`` starts the app on the
 bundled sample (or ``--data``) with the real ``dashboard serve`` command, drives Debian's
 Chromium (``/usr/bin/chromium``) through Playwright at 1440x900, and writes
-``<page>-light.png`` and ``<page>-dark.png`` for each page the app's navigation lists. The dark
+``<page>-light.png`` and ``<page>-dark.png`` for each page the app's navigation lists.
+``--present --size 1280x720`` shoots presenter mode (``?present=1``) at a projector's size. The dark
 variant is the browser asking for a dark colour scheme, which Streamlit follows like a user's
 system setting. Requests leaving the machine are blocked and reported, as in the browser tests.
 """
@@ -81,7 +82,16 @@ def wait_idle(page: Any) -> None:
     page.wait_for_timeout(600)
 
 
-def shoot(browser: Any, base_url: str, out_dir: Path) -> list[Path]:
+def shoot(
+    browser: Any,
+    base_url: str,
+    out_dir: Path,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+    present: bool = False,
+) -> list[Path]:
+    WIDTH, HEIGHT = size  # noqa: N806 - the module's defaults, overridden for this run
+    query = "?present=1" if present else ""
+    suffix = f"-present-{WIDTH}x{HEIGHT}" if present else ""
     written: list[Path] = []
     blocked: list[str] = []
     for scheme in ("light", "dark"):
@@ -107,12 +117,12 @@ def shoot(browser: Any, base_url: str, out_dir: Path) -> list[Path]:
             raise SystemExit("found no page menu (st.navigation links or st.page_link menu)")
         for slug, path in pages:
             page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-            page.goto(base_url + path)
+            page.goto(base_url + path + query)
             wait_idle(page)
             height = max(HEIGHT, int(page.evaluate(CONTENT_HEIGHT_JS)))
             page.set_viewport_size({"width": WIDTH, "height": min(height, 12_000)})
             wait_idle(page)
-            target = out_dir / f"{slug}-{scheme}.png"
+            target = out_dir / f"{slug}-{scheme}{suffix}.png"
             page.screenshot(path=str(target), full_page=True)
             written.append(target)
             errors = page.locator('[data-testid="stException"]').count()
@@ -129,7 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output_dir", type=Path)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--data", type=Path, help="dataset to open (default: bundled sample)")
+    parser.add_argument("--present", action="store_true", help="presenter mode (?present=1)")
+    parser.add_argument("--size", default=f"{WIDTH}x{HEIGHT}", help="viewport, e.g. 1280x720")
     args = parser.parse_args(argv)
+    width, height = (int(v) for v in args.size.lower().split("x"))
     if not CHROMIUM.exists():
         print(f"needs Chromium at {CHROMIUM}: apt-get install -y chromium", file=sys.stderr)
         return 2
@@ -143,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            written = shoot(browser, base_url, args.output_dir)
+            written = shoot(
+                browser, base_url, args.output_dir, (width, height), present=args.present
+            )
         finally:
             browser.close()
     print(f"{len(written)} screenshots in {args.output_dir}", file=sys.stderr)

@@ -31,6 +31,9 @@ def _open(page: str, **params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
+    # A link to the page itself: the Overview run above keeps only the filters in the URL.
+    for key, value in params.items():
+        at.query_params[key] = value
     at.switch_page(PAGES[page][0]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -161,7 +164,10 @@ def _heatmaps(at: AppTest) -> dict[str, dict]:
 
 def test_topic_heatmaps_use_short_labels_and_never_print_zeros() -> None:
     at = _open("topics")
-    heatmaps = _heatmaps(at)
+    titles = list(_heatmaps(at))
+    # The sample names 19 parties; 12 columns are shown, and the title says so.
+    assert "Topics by party (top 12 of 19 parties)" in titles
+    heatmaps = {t.split(" (top")[0]: spec for t, spec in _heatmaps(at).items()}
     assert set(heatmaps) == {"Topics by party home country", "Topics by party"}
     by_party = heatmaps["Topics by party"]["data"][0]
     party_ids = [c[1] for c in by_party["customdata"][0]]

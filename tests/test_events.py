@@ -115,3 +115,32 @@ def test_events_between_keeps_overlapping_events(
     events = events[events["date"] >= pd.Timestamp("2013-01-01")]
     found = events_between(events, pd.Timestamp(start) if start else None, pd.Timestamp(end))
     assert found["label"].tolist() == expected
+
+
+def test_the_bundled_file_lists_every_meeting_from_1998_and_draws_them_behind_the_bars():
+    from dashboard import figures as fg
+    from dashboard.events import load_events
+
+    events = load_events()
+    years = set(events["date"].dt.year)
+    assert set(range(1998, 2020)) <= years  # one meeting a year until the pandemic
+    labels = set(events["label"])
+    assert {"14th IMCWP", "18th IMCWP", "19th IMCWP"} <= labels
+    assert (events["location"] != "").all()
+    shapes, _ = fg.event_markers(events)
+    assert {s["layer"] for s in shapes} == {"below"}
+
+
+def test_the_17th_meeting_shows_in_a_day_view_of_october_november_2015():
+    import datetime as dt
+
+    from dashboard import pagedata
+    from dashboard.dataset import load_dataset
+    from dashboard.filters import FilterSpec
+    from dashboard.paths import sample_dataset
+    from dashboard.view import make_view
+
+    ds = load_dataset(sample_dataset())
+    spec = FilterSpec(date_from=dt.date(2015, 10, 1), date_to=dt.date(2015, 11, 30))
+    data = pagedata.timeline(make_view(ds, spec), "day")
+    assert "17th IMCWP" in set(data.events["label"])

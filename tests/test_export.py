@@ -93,7 +93,8 @@ def test_jsonl_keeps_lists_dates_and_text_as_data():
     assert len(records) == 4
     assert records[0]["parties"] == ["kke", "tkp"]
     assert records[0]["title"] == '=HYPERLINK("http://x")'  # JSON is data, not a spreadsheet
-    assert [r["date"] for r in records] == ["2015-10-20", "2015-10-01", "2015-01-01", None]
+    # At their precision: a month-only date is never written with an invented first day.
+    assert [r["date"] for r in records] == ["2015-10-20", "2015-10", "2015", None]
     assert records[1]["date_precision"] == "month"
     assert "Κομμουνιστικό" in lines[0]  # real UTF-8, not \\u escapes
 
@@ -124,3 +125,75 @@ OCT_2015 = {"date_from": dt.date(2015, 10, 1), "date_to": dt.date(2015, 10, 31)}
 )  # fmt: skip
 def test_download_name(source, spec, what, ext, name):
     assert download_name(source, spec, what, ext) == name
+
+
+def _enriched_rows() -> pd.DataFrame:
+    from dashboard import schema
+
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "title": ["KKE and TKP", "PCP"],
+            "text": ["x", "y"],
+            "date": pd.to_datetime(["2015-10-01", "2019-10-18"]),
+            "date_precision": pd.Categorical(["month", "day"]),
+            "url": ["", ""],
+            "parties": [["kke", "tkp"], ["pcp-portugal"]],
+            "party_countries": [["GRC", "TUR"], ["PRT"]],
+            "countries": [["SYR"], []],
+            "topics": [["international"], ["other"]],
+            "unresolved": [[], []],
+            "region": ["Southern Europe", "Southern Europe"],
+            "continent": ["Europe", "Europe"],
+        }
+    )
+    return schema.conform(df)
+
+
+def test_readable_csv_reads_back_with_names_beside_ids_and_dates_at_precision():
+    from dashboard.export import readable
+    from dashboard.labels import country_name, party_label, topic_label
+
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(readable(_enriched_rows()))), encoding="utf-8-sig")
+    first = back.iloc[0]
+    assert first["parties"] == f"{party_label('kke')}; {party_label('tkp')}"
+    assert first["party_ids"] == "kke; tkp"
+    assert first["party_countries"] == f"{country_name('GRC')}; {country_name('TUR')}"
+    assert first["party_country_ids"] == "GRC; TUR"
+    assert first["countries"] == country_name("SYR") and first["country_ids"] == "SYR"
+    assert first["topics"] == topic_label("international") != "international"
+    assert first["topic_ids"] == "international"
+    # Greece and Türkiye lie in two regions and two continents: both are listed.
+    assert first["continent"] == "Europe; Asia"
+    assert first["region"] == "Southern Europe; Western Asia"
+    assert str(first["date"]) == "2015-10"
+    assert back.iloc[1]["date"] == "2019-10-18"
+
+
+def test_readable_jsonl_keeps_lists_of_names_and_month_dates():
+    from dashboard.export import readable
+
+    lines = to_jsonl_bytes(readable(_enriched_rows())).decode("utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[0]["date"] == "2015-10" and records[0]["date_precision"] == "month"
+    assert records[0]["party_ids"] == ["kke", "tkp"]
+    assert records[0]["continent"] == ["Europe", "Asia"]
+    back = pd.read_json(io.BytesIO(b"\n".join(line.encode() for line in lines)), lines=True)
+    assert list(back["party_ids"].iloc[0]) == ["kke", "tkp"]
+
+
+def test_chart_zip_holds_the_csv_and_a_readme_naming_filters_and_dataset():
+    import zipfile
+
+    from dashboard.export import chart_zip, readme_text
+
+    readme = readme_text(
+        "Top parties", "icp.csv", "3 of 16 statements · party: KKE", "party=kke", "now"
+    )
+    data = chart_zip(pd.DataFrame({"party": ["KKE"], "statements": [3]}), "top.csv", readme)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == ["README.txt", "top.csv"]
+        text = archive.read("README.txt").decode()
+        table = pd.read_csv(io.BytesIO(archive.read("top.csv")), encoding="utf-8-sig")
+    assert "Dataset: icp.csv" in text and "party: KKE" in text and "?party=kke" in text
+    assert table.to_dict("list") == {"party": ["KKE"], "statements": [3]}

@@ -7,7 +7,6 @@ import json
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import pytest
 from test_aggregate import DF, DS
 
@@ -194,11 +193,50 @@ def test_heatmap_cells_match_the_crosstab() -> None:
     fig = fg.make_heatmap(cross).to_dict()
     (heat,) = fig["data"]
     assert heat["type"] == "heatmap"
-    assert list(heat["y"]) == [topic_label(t) for t in ("elections", "labour", "war")]
+    # Rows by their total in the grid (elections 5, war 5, labour 4), most active first.
+    assert list(heat["y"]) == [topic_label(t) for t in ("elections", "war", "labour")]
     assert list(heat["x"]) == [party_label("kke"), party_label("tkp")]
-    assert _values(heat["z"]) == [[3, 2], [2, 2], [3, 2]]
-    assert list(heat["customdata"][2][0]) == ["war", "kke"]
-    assert heat["colorscale"][0][1] == px.colors.sequential.Cividis[0]
+    assert _values(heat["z"]) == [[3, 2], [3, 2], [2, 2]]
+    assert list(heat["customdata"][1][0]) == ["war", "kke"]
+    # Zero is a neutral grey, not the darkest colour of the scale.
+    assert heat["colorscale"][0][1] == fg.HEATMAP_ZERO
+
+
+def test_heatmap_drops_all_zero_rows_and_columns_and_a_one_value_bar_ends_at_1() -> None:
+    cross = pd.DataFrame(
+        {
+            "row": ["t1", "t1", "t2", "t2"],
+            "row_label": ["T1", "T1", "T2", "T2"],
+            "col": ["p1", "p2", "p1", "p2"],
+            "col_label": ["P1", "P2", "P1", "P2"],
+            "statements": [1, 0, 0, 0],
+        }
+    )
+    heat = fg.make_heatmap(cross).to_dict()["data"][0]
+    assert heat["zmax"] == 1 and list(heat["colorbar"]["tickvals"]) == [0, 1]
+    sparse = ag.crosstab(
+        DF, DS.long["topics"], DS.long["parties"], row_kind="topic", col_kind="party",
+        top_rows=25, top_cols=25,
+    )  # fmt: skip
+    grid = sparse.pivot_table(index="row", columns="col", values="statements", aggfunc="sum")
+    assert (grid.sum(axis=1) > 0).all() and (grid.sum(axis=0) > 0).all()
+    totals = sparse.groupby("row", sort=False)["statements"].sum().tolist()
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_titles_say_what_is_counted_and_how_many_are_left_out() -> None:
+    from dashboard.pagedata import top_title
+
+    assert top_title("Parties named most often", 10, 19) == (
+        "Parties named most often (top 10 of 19)"
+    )
+    assert top_title("Parties named most often", 3, 3) == "Parties named most often"
+    shares = ag.topic_shares(DF, DS.long["topics"])
+    fig = fg.make_ranking(shares, value="share", axis_title="Share of topic mentions").to_dict()
+    assert fig["layout"]["xaxis"]["title"]["text"] == "Share of topic mentions"
+    counts = ag.count_by_period(DF, "month", breakdown="topic", long=DS.long["topics"])
+    fig = fg.make_timeline(counts, granularity="month", y_title="Topic mentions").to_dict()
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Topic mentions"
 
 
 def test_co_mention_network_puts_the_party_in_the_middle() -> None:
@@ -415,3 +453,30 @@ def test_heatmap_stretches_to_the_width_and_grows_with_its_rows() -> None:
         assert fig["data"][0]["colorbar"]["tickformat"] == ",d"
     rows = len(large["data"][0]["y"]) - len(small["data"][0]["y"])
     assert rows > 0 and large["layout"]["height"] >= small["layout"]["height"] + 30 * rows
+
+
+def test_a_long_empty_stretch_is_cut_out_of_the_time_axis_and_each_bar_is_named() -> None:
+    counts = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2015-10-01", "2019-09-01", "2019-10-01"]),
+            "group": pd.Categorical(["all"] * 3),
+            "label": ["All statements"] * 3,
+            "placement": pd.Categorical(["exact"] * 3),
+            "count": [9, 2, 13],
+            "share": [1.0, 1.0, 1.0],
+        }
+    )
+    axis = fg.make_timeline(counts, granularity="month").to_dict()["layout"]["xaxis"]
+    ((low, high),) = [b["bounds"] for b in axis["rangebreaks"]]
+    assert pd.Timestamp(low) > pd.Timestamp("2015-11-01")  # Oct 2015 and a month of air stay
+    assert pd.Timestamp(high) < pd.Timestamp("2019-09-01")
+    assert list(axis["ticktext"]) == ["Oct 2015", "Sep 2019", "Oct 2019"]
+    # One party's part of a longer selection: the axis reaches the selection's ends (span)
+    # and still cuts the empty years between its only bar and them.
+    one = counts.iloc[:1]
+    span = (pd.Timestamp("2015-10-01"), pd.Timestamp("2019-10-31"))
+    axis = fg.make_timeline(one, granularity="month", span=span).to_dict()["layout"]["xaxis"]
+    ((low, high),) = [b["bounds"] for b in axis["rangebreaks"]]
+    assert pd.Timestamp("2015-11-01") < pd.Timestamp(low) < pd.Timestamp(high)
+    assert pd.Timestamp(high) < pd.Timestamp("2019-10-01") < pd.Timestamp(axis["range"][1])
+    assert list(axis["ticktext"]) == ["Oct 2015", "Oct 2019"]  # the selection's end is named

@@ -165,3 +165,16 @@ def test_timeline_says_which_granularity_it_drew(monkeypatch):
     # 15 years of days, weeks or months by party are more than 600 bars; quarters are not.
     assert (data.requested, data.granularity) == ("day", "quarter")
     assert len(data.counts) <= 600
+
+
+def test_heatmap_titles_say_how_many_columns_of_how_many_are_shown() -> None:
+    from dashboard.dataset import load_dataset
+    from dashboard.filters import FilterSpec
+    from dashboard.paths import sample_dataset
+    from dashboard.view import make_view
+
+    view = make_view(load_dataset(sample_dataset()), FilterSpec())
+    titles = {k: f.layout.title.text for k, f in pagedata.topics(view, "month", 5).figures.items()}
+    assert titles["by_party"].startswith("Topics by party (top 5 of ")
+    wide = pagedata.topics(view, "month", 25).figures["by_party"].layout.title.text
+    assert wide == "Topics by party"  # every party shown: nothing to say

@@ -64,7 +64,7 @@ def test_map_of_party_home_countries_on_the_bundled_sample():
     greece = table.set_index("iso3").loc["GRC"]
     assert greece["statements"] == 4 and greece["country"] == "Greece"
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "Download map data (GeoJSON)" in labels and "Download data (CSV)" in labels
+    assert "Download map data (GeoJSON)" in labels and "Download data (CSV + README, ZIP)" in labels
 
 
 def test_switching_the_mode_maps_the_countries_mentioned():

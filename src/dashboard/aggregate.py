@@ -654,8 +654,9 @@ def crosstab(
     """Statements naming both values, for the top values of two list columns (a heatmap).
 
     Long format, one row per (row value, column value) pair including zero cells: ``row``,
-    ``row_label``, ``col``, ``col_label``, ``statements``. Row and column values are the most
-    frequent ``top_rows``/``top_cols`` ones in ``df``, in descending order.
+    ``row_label``, ``col``, ``col_label``, ``statements``. Row and column values are taken from
+    the most frequent ``top_rows``/``top_cols`` ones in ``df``; those with no statement in the
+    grid are dropped and the rest ordered by their total in the grid, most active first.
     """
     r_pos, r_cat = _restrict(df, long_rows)
     c_pos, c_cat = _restrict(df, long_cols)
@@ -673,13 +674,22 @@ def crosstab(
     names[r_pos[r_keep], r_code[r_keep]] = True
     entry, r = np.nonzero(names[c_pos[c_keep]])
     cells = np.bincount(r * nc + c_code[c_keep][entry], minlength=nr * nc)[: nr * nc]
+    # Rows and columns in the order of their activity *in the grid*, and none that is all
+    # zero: a topic frequent overall but never with the parties shown only takes room.
+    grid = cells.reshape(nr, nc) if nr and nc else np.zeros((nr, nc), np.int64)
+    row_order = [i for i in np.argsort(-grid.sum(axis=1), kind="stable") if grid[i].sum() > 0]
+    col_order = [j for j in np.argsort(-grid.sum(axis=0), kind="stable") if grid[:, j].sum() > 0]
+    grid = grid[np.ix_(row_order, col_order)] if row_order and col_order else grid[:0, :0]
+    rows = top_r.iloc[row_order] if row_order else top_r.iloc[:0]
+    cols = top_c.iloc[col_order] if col_order else top_c.iloc[:0]
+    nr, nc = len(rows), len(cols)
     return pd.DataFrame(
         {
-            "row": pd.Series(np.repeat(top_r["value"].to_numpy(), nc), dtype="str"),
-            "row_label": pd.Series(np.repeat(top_r["label"].to_numpy(), nc), dtype="str"),
-            "col": pd.Series(np.tile(top_c["value"].to_numpy(), nr), dtype="str"),
-            "col_label": pd.Series(np.tile(top_c["label"].to_numpy(), nr), dtype="str"),
-            "statements": cells.astype(np.int64),
+            "row": pd.Series(np.repeat(rows["value"].to_numpy(), nc), dtype="str"),
+            "row_label": pd.Series(np.repeat(rows["label"].to_numpy(), nc), dtype="str"),
+            "col": pd.Series(np.tile(cols["value"].to_numpy(), nr), dtype="str"),
+            "col_label": pd.Series(np.tile(cols["label"].to_numpy(), nr), dtype="str"),
+            "statements": grid.reshape(-1).astype(np.int64),
         }
     )
 

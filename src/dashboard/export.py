@@ -26,13 +26,13 @@ import pyarrow.csv as pa_csv
 
 from dashboard import schema
 from dashboard.filters import FilterSpec
+from dashboard.labels import LabelKind, date_array_at_precision, dates_at_precision, map_labels
 
 LIST_SEPARATOR = "; "
 # OWASP: cells beginning with these are interpreted as formulas by spreadsheet software.
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _TRIGGER_PATTERN = "^([" + "".join(f"\\x{{{ord(c):02x}}}" for c in FORMULA_TRIGGERS) + "])"
 _UTF8_BOM = b"\xef\xbb\xbf"
-_DATE_FORMATS = {"day": "%Y-%m-%d"}
 
 
 def is_list_column(series: pd.Series) -> bool:
@@ -69,21 +69,6 @@ def neutralise_formulas(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(values, _TRIGGER_PATTERN, r"'\1", max_replacements=1)
 
 
-def _dates_at_precision(dates: pd.Series, precision: pd.Series | None) -> pa.Array:
-    """``2015-10-20`` / ``2015-10`` / ``2015`` / empty, as the statement's precision allows."""
-    stamps = pa.Array.from_pandas(dates.astype("datetime64[ns]"))
-    day = pc.strftime(stamps, format=_DATE_FORMATS["day"]).cast(pa.large_string())
-    if precision is None:
-        return day
-    prec = pa.Array.from_pandas(precision.astype("str").fillna("day")).cast(pa.large_string())
-    # "YYYY-MM-DD" cut short rather than formatted again: strftime is the slow step.
-    month = pc.utf8_slice_codeunits(day, 0, 7)
-    year = pc.utf8_slice_codeunits(day, 0, 4)
-    out = pc.if_else(pc.equal(prec, "month"), month, day)
-    out = pc.if_else(pc.equal(prec, "year"), year, out)
-    return pc.if_else(pc.equal(prec, "none"), pa.scalar(None, pa.large_string()), out)
-
-
 def _csv_column(df: pd.DataFrame, column: str) -> pa.Array:
     series = df[column]
     if is_list_column(series):
@@ -91,11 +76,88 @@ def _csv_column(df: pd.DataFrame, column: str) -> pa.Array:
         return neutralise_formulas(joined)
     if pd.api.types.is_datetime64_any_dtype(series):
         precision = df["date_precision"] if column == "date" and "date_precision" in df else None
-        return _dates_at_precision(series, precision)
+        return date_array_at_precision(series, precision)
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         return pa.Array.from_pandas(series)
     text = series.astype("str")
     return neutralise_formulas(pa.Array.from_pandas(text).cast(pa.large_string()))
+
+
+# list column of ids -> (column of display names it becomes, column the ids move to, label kind)
+READABLE_LISTS: tuple[tuple[str, str, str], ...] = (
+    ("parties", "party_ids", "party"),
+    ("party_countries", "party_country_ids", "country"),
+    ("countries", "country_ids", "country"),
+    ("topics", "topic_ids", "topic"),
+)
+READABLE_FIRST: tuple[str, ...] = ("id", "date", "date_precision", "title", "text", "url")
+
+
+def _relabel_lists(series: pd.Series, kind: LabelKind) -> pd.Series:
+    """A list column of ids as the same lists of display labels (each id looked up once)."""
+    lists = schema.list_array(series)
+    flat = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype="str")
+    labels = map_labels(flat, kind) if len(flat) else flat
+    values = pa.array(labels.to_numpy(dtype=object), type=pa.string())
+    offsets = pc.subtract(lists.offsets, lists.offsets[0])
+    out = pa.ListArray.from_arrays(offsets, values, mask=lists.is_null())
+    return pd.Series(out, index=series.index, dtype=pd.ArrowDtype(out.type))
+
+
+def _lists_by_row(rows: np.ndarray, values: np.ndarray, n: int, index: pd.Index) -> pd.Series:
+    """Per-row lists from (row, value) pairs sorted by row."""
+    counts = np.bincount(rows, minlength=n)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    out = pa.ListArray.from_arrays(offsets, pa.array(values, type=pa.string()))
+    return pd.Series(out, index=index, dtype=pd.ArrowDtype(out.type))
+
+
+def _home_areas(series: pd.Series) -> dict[str, pd.Series]:
+    """``region`` and ``continent`` of every party named (not only the first), as lists."""
+    from dashboard.countries import continent_of, region_of
+
+    lists = schema.list_array(series)
+    lengths = pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)
+    rows = np.repeat(np.arange(len(series)), lengths)
+    iso3 = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype="str")
+    out = {}
+    for name, lookup in (("region", region_of), ("continent", continent_of)):
+        names = pd.Series(lookup(iso3), dtype="str") if len(iso3) else iso3
+        pairs = pd.DataFrame({"row": rows, "value": names.to_numpy()})
+        pairs = pairs[pairs["value"] != ""].drop_duplicates().sort_values("row", kind="stable")
+        out[name] = _lists_by_row(
+            pairs["row"].to_numpy(),
+            pairs["value"].to_numpy(dtype=object),
+            len(series),
+            series.index,
+        )
+    return out
+
+
+def readable(df: pd.DataFrame) -> pd.DataFrame:
+    """Statements as a reader without a codebook wants them in a download.
+
+    Names as the screen shows them, ids beside them: ``parties`` ("KKE (Greece)", ...) and
+    ``party_ids`` ("kke", ...), likewise ``party_countries``/``party_country_ids``,
+    ``countries``/``country_ids`` and ``topics`` (labels)/``topic_ids``; ``region`` and
+    ``continent`` list the areas of *every* party named (the enriched frame keeps the first
+    party's only). Dates stay dates with ``date_precision``: each writer formats them at their
+    precision. Other columns follow unchanged.
+    """
+    out: dict[str, pd.Series] = {}
+    for column in READABLE_FIRST:
+        if column in df.columns:
+            out[column] = df[column]
+    for column, ids, kind in READABLE_LISTS:
+        if column in df.columns:
+            out[column] = _relabel_lists(df[column], kind)  # type: ignore[arg-type]
+            out[ids] = df[column]
+    if "party_countries" in df.columns:
+        out.update(_home_areas(df["party_countries"]))
+    for column in df.columns:
+        if column not in out and column not in {ids for _, ids, _ in READABLE_LISTS}:
+            out[column] = df[column]
+    return pd.DataFrame(out, index=df.index)
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -125,17 +187,20 @@ def _plain_frame(df: pd.DataFrame, python_lists: bool = False) -> pd.DataFrame:
 
 
 def to_jsonl_bytes(df: pd.DataFrame) -> bytes:
-    """JSON Lines (UTF-8): one object per row, lists as arrays, dates as ``YYYY-MM-DD``.
+    """JSON Lines (UTF-8): one object per row, lists as arrays, dates at their precision.
 
-    Month- and year-precision dates are written as their first day next to ``date_precision``,
-    exactly as the enriched frame stores them, so the file loads back without losing precision.
+    ``2019-10-20``, ``2015-10`` for a month-only date, ``2015`` for a year, null when undated -
+    never an invented first day - next to ``date_precision``; the loader reads each back at the
+    same precision.
     """
     if df.empty:
         return b""
     plain = _plain_frame(df, python_lists=True)
     for column in plain.columns:
         if pd.api.types.is_datetime64_any_dtype(plain[column]):
-            plain[column] = plain[column].dt.strftime("%Y-%m-%d")
+            has_precision = column == "date" and "date_precision" in df
+            precision = df["date_precision"] if has_precision else None
+            plain[column] = dates_at_precision(plain[column], precision).astype(object)
     text = plain.to_json(orient="records", lines=True, force_ascii=False)
     if not text.endswith("\n"):
         text += "\n"
@@ -152,6 +217,35 @@ def to_parquet_bytes(df: pd.DataFrame) -> bytes:
     table = table.replace_schema_metadata(None)
     sink = io.BytesIO()
     pq.write_table(table, sink)
+    return sink.getvalue()
+
+
+def readme_text(what: str, dataset: str, filters: str, link_query: str, generated: str) -> str:
+    """The companion README of a chart download: what the numbers are and which view they show."""
+    lines = [
+        f"{what}",
+        "",
+        f"Dataset: {dataset or '(unnamed)'}",
+        f"Filters: {filters}",
+        f"Link parameters (append to the dashboard's address): ?{link_query}"
+        if link_query
+        else "Link parameters: none (the page's default view)",
+        f"Downloaded: {generated}",
+        "",
+        "The CSV is UTF-8 with a byte-order mark; list cells are joined with '; '. Dates are",
+        "written as far as they are known: 2015-10 is a statement dated only to October 2015.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def chart_zip(data: pd.DataFrame, csv_name: str, readme: str) -> bytes:
+    """A ZIP of the numbers behind a chart (``csv_name``, see ``to_csv_bytes``) and README.txt."""
+    import zipfile
+
+    sink = io.BytesIO()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(csv_name, to_csv_bytes(data))
+        archive.writestr("README.txt", readme)
     return sink.getvalue()
 
 

@@ -57,8 +57,17 @@ EVENT_FILL = "rgba(221, 204, 119, 0.35)"
 EVENT_LINE = "rgba(153, 153, 51, 0.9)"
 BACKGROUNDS: dict[str, str] = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's themes
 HEATMAP_TEXT_CELLS = 300  # above this a cell is too small for its number
-HEATMAP_SCALE = "Cividis"  # perceptually uniform and readable with every colour-vision type
-HEATMAP_LIGHT_FROM = 0.55  # Cividis is light enough for dark text from here to its top
+# Cividis (perceptually uniform, readable with every colour-vision type) from its middle up,
+# after a neutral grey for zero: empty cells recede instead of a dark navy that dominated the
+# grid, and the scale's ends stay visible on a light and a dark page alike.
+HEATMAP_ZERO = "rgba(128,128,128,0.18)"
+HEATMAP_SCALE: list[list[object]] = [
+    [0.0, HEATMAP_ZERO],
+    [1e-9, "#575C6D"],
+    [0.5, "#A59C74"],
+    [1.0, "#FFE945"],
+]
+HEATMAP_LIGHT_FROM = 0.3  # dark text from here to the top of the scale
 
 FONT_SIZE = 15
 TITLE_SIZE = 19
@@ -244,6 +253,42 @@ def _time_range(
     return [low.isoformat(), high.isoformat()]
 
 
+_TICK_PERIOD = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
+GAP_SHARE = 0.3  # an empty stretch longer than this share of the axis is cut out of it
+GAP_MIN_PERIODS = 6  # ... and longer than this many periods
+BAR_TICKS_MAX = 16  # up to this many bars each gets its own tick label
+
+
+def empty_stretches(
+    starts: np.ndarray, granularity: str, span: tuple[pd.Timestamp, pd.Timestamp] | None = None
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Long stretches without a bar, as (from, to) breaks for the time axis.
+
+    Two clusters of dates years apart (Oct 2015, Sep-Oct 2019) left a monthly chart 90% empty
+    axis with two slivers of bars. A gap longer than ``GAP_SHARE`` of the whole axis and
+    ``GAP_MIN_PERIODS`` periods is cut out, keeping one empty period on each side so the cut
+    reads as a cut. ``span`` (the whole selection's first and last date, when the chart shows a
+    part of it) counts as occupied at its ends, so its axis still reaches them.
+    """
+    points = np.asarray(starts, dtype="datetime64[ns]")
+    if span is not None:
+        ends = np.array([pd.Timestamp(span[0]), pd.Timestamp(span[1])], dtype="datetime64[ns]")
+        points = np.concatenate([points, ends])
+    days = np.unique(points)
+    if len(days) < 2:
+        return []
+    widths = period_width_ms(days, granularity).astype("timedelta64[ms]")
+    ends = days + widths
+    period = widths.max()
+    total = ends.max() - days.min()
+    breaks = []
+    for end, nxt in zip(ends[:-1], days[1:], strict=True):
+        gap = nxt - end
+        if gap > total * GAP_SHARE and gap > GAP_MIN_PERIODS * period:
+            breaks.append((pd.Timestamp(end + period), pd.Timestamp(nxt - period)))
+    return breaks
+
+
 def make_timeline(
     counts: pd.DataFrame,
     *,
@@ -255,6 +300,7 @@ def make_timeline(
     title: str = "",
     compact: bool = False,
     span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    y_title: str | None = None,
 ) -> go.Figure:
     """Stacked bars of statements per period from ``aggregate.count_by_period``.
 
@@ -354,14 +400,32 @@ def make_timeline(
             }
         )
 
-    y_title = display_label("share") if mode == "share" else display_label("count")
+    # What is counted: a caller stacking topic mentions says so ("Topic mentions").
+    y_title = y_title or (display_label("share") if mode == "share" else display_label("count"))
     x_axis: dict = {"type": "date"}
+    breaks: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     placement_all = counts["placement"].astype(str).to_numpy()
     drawn = np.ones(len(counts), bool) if two_panels else placement_all == EXACT
     if drawn.any():
         x_axis["range"] = _time_range(
             periods_all[drawn], placement_all[drawn], granularity, span=span
         )
+        exact_starts = periods_all[placement_all == EXACT]
+        breaks = empty_stretches(exact_starts, granularity, span) if not two_panels else []
+        if breaks:
+            x_axis["rangebreaks"] = [{"bounds": [a.isoformat(), b.isoformat()]} for a, b in breaks]
+        bar_days = np.unique(np.asarray(exact_starts, dtype="datetime64[ns]"))
+        if 0 < len(bar_days) <= BAR_TICKS_MAX and not compact:
+            # Few bars: each is labelled with its period ("Oct 2015"), none left unnamed
+            # between year ticks.
+            ticks = pd.DatetimeIndex(bar_days)
+            if span is not None and breaks:
+                # The axis runs on to the selection's end: name it, or the part after the cut
+                # looks like unlabelled empty space.
+                end = pd.Timestamp(span[1]).to_period(_TICK_PERIOD.get(granularity, "M"))
+                ticks = ticks.union(pd.DatetimeIndex([end.start_time]))
+            x_axis["tickvals"] = [t.isoformat() for t in ticks]
+            x_axis["ticktext"] = list(period_labels(ticks, granularity))
     y_axis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
     exact_rows = placement_all == EXACT
     if mode == "count":
@@ -403,6 +467,11 @@ def make_timeline(
                 "font": {"size": FONT_SIZE - 2},
             }
         ]
+    for low, high in breaks:
+        if events is not None and len(events):
+            # A meeting inside a cut-out stretch has no place on the axis.
+            inside = (events["date"] >= low) & (events["end_date"] <= high)
+            events = events[~inside]
     if events is not None and len(events):
         shapes, labels_above = event_markers(events)
         layout["shapes"] = shapes
@@ -543,11 +612,13 @@ def make_heatmap(
         "customdata": custom,
         "colorscale": HEATMAP_SCALE,
         "zmin": 0,
+        # At least 1: a grid of zeros and ones must not stretch its colour bar to 2.
+        "zmax": max(int(z.max()) if z.size else 0, 1),
         "hovertemplate": "%{y} × %{x}: %{z:,} statements<extra></extra>",
         "colorbar": {
             "title": {"text": display_label("statements")},
             "thickness": 14,
-            **count_ticks(float(z.max()) if z.size else 0.0),
+            **_colorbar_ticks(int(z.max()) if z.size else 0),
         },
         "xgap": 1,
         "ygap": 1,
@@ -568,6 +639,13 @@ def make_heatmap(
         labels = go.Figure(layout={"annotations": _cell_labels(z)}, _validate=False)
         fig.layout._props["annotations"] = labels.layout._props["annotations"]
     return fig
+
+
+def _colorbar_ticks(top: int) -> dict:
+    """Whole-number ticks for a count colour bar; just 0 and 1 when the top is 1."""
+    if top <= 1:
+        return {"tickvals": [0, 1], "ticktext": ["0", "1"], "rangemode": "tozero"}
+    return count_ticks(float(top))
 
 
 def _cell_labels(z: np.ndarray) -> list[dict]:

@@ -36,7 +36,7 @@ PARTY_COLUMNS: tuple[str, ...] = (
     "context",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "country")
-KINDS: tuple[str, ...] = ("party", "youth", "front", "union", "women")
+KINDS: tuple[str, ...] = ("party", "youth", "front", "union", "women", "international")
 LIST_SEPARATOR = "|"
 
 # Phrases that name no particular organisation ("Communists condemn ...", "communist parties of

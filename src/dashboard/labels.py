@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import schema
 from dashboard.paths import data_dir
@@ -34,6 +36,7 @@ class _PartyRow:
     name: str
     abbreviation: str
     country: str
+    kind: str = "party"
 
 
 @functools.lru_cache(maxsize=4)
@@ -50,10 +53,16 @@ def _parties(path: str) -> Mapping[str, _PartyRow]:
     names = table.get("name", table["id"])
     abbrs = table.get("abbreviation", blank)
     countries = table.get("country", blank)
+    kinds = table.get("kind", blank)
     return {
-        pid: _PartyRow(name=name.strip(), abbreviation=abbr.strip(), country=iso3.strip().upper())
-        for pid, name, abbr, iso3 in zip(
-            table["id"], names, abbrs.tolist(), countries.tolist(), strict=True
+        pid: _PartyRow(
+            name=name.strip(),
+            abbreviation=abbr.strip(),
+            country=iso3.strip().upper(),
+            kind=kind.strip().lower() or "party",
+        )
+        for pid, name, abbr, iso3, kind in zip(
+            table["id"], names, abbrs.tolist(), countries.tolist(), kinds.tolist(), strict=True
         )
     }
 
@@ -135,6 +144,19 @@ def party_long_label(party_id: str) -> str:
     return f"{name} - {country_name(row.country)}" if row.country else name
 
 
+def party_picker_label(party_id: str) -> str:
+    """``"kke"`` -> ``"KKE — Communist Party of Greece (Greece)"``: the abbreviation first, so a
+    picker's fuzzy search ranks the party whose abbreviation is typed ("KKE") above parties
+    that merely contain the letters (AKEL, TKP)."""
+    row = _party_table().get(party_id)
+    if row is None:
+        return str(party_id)
+    name = row.name or str(party_id)
+    if row.abbreviation and row.abbreviation != name:
+        name = f"{row.abbreviation} — {name}"
+    return f"{name} ({country_name(row.country)})" if row.country else name
+
+
 def party_distinct_short(party_id: str) -> str:
     """The abbreviation, with the home country only when another party shares it.
 
@@ -142,6 +164,26 @@ def party_distinct_short(party_id: str) -> str:
     """
     short = party_short(party_id)
     return party_label(party_id) if is_ambiguous_abbreviation(short) else short
+
+
+# Organisation types in data/parties.csv's ``kind`` column, as the Parties page names them.
+KIND_LABELS: dict[str, str] = {
+    "party": "Parties",
+    "youth": "Youth organisations",
+    "women": "Women's organisations",
+    "union": "Trade unions",
+    "front": "Fronts",
+    "international": "International organisations",
+}
+# What counts as a party unless the user asks for more: fronts and unions (PAME) are not.
+DEFAULT_PARTY_KINDS: tuple[str, ...] = ("party",)
+
+
+def party_kind(party_id: str) -> str:
+    """The organisation type of a gazetteer id (``party``, ``youth``, ``union``, ``front``, ...);
+    ``party`` for an id the gazetteer does not know."""
+    row = _party_table().get(party_id)
+    return row.kind if row is not None else "party"
 
 
 def party_country(party_id: str) -> str:
@@ -201,3 +243,27 @@ def map_labels(values: pd.Series | pd.Index, kind: LabelKind) -> pd.Series:
     # ``map`` with a dict is a hash lookup per row (and per category for categoricals), so
     # the Python-level lookups above run once per distinct id, not once per row.
     return series.map(mapping).astype("str")
+
+
+def date_array_at_precision(dates: pd.Series, precision: pd.Series | None = None) -> pa.Array:
+    """``2019-10-20`` / ``2015-10`` / ``2015`` / null: each date as far as it is known.
+
+    The one formatter of dates for tables and every download format: a statement dated only to
+    October 2015 is stored as 2015-10-01 and must never be shown or written with that day.
+    ISO, so the text also sorts in time; null for undated statements. Vectorised in Arrow.
+    """
+    stamps = pa.Array.from_pandas(pd.to_datetime(dates).astype("datetime64[ns]"))
+    day = pc.strftime(stamps, format="%Y-%m-%d").cast(pa.large_string())
+    if precision is None:
+        return day
+    prec = pa.Array.from_pandas(precision.astype("str").fillna("day")).cast(pa.large_string())
+    # "YYYY-MM-DD" cut short rather than formatted again: strftime is the slow step.
+    out = pc.if_else(pc.equal(prec, "month"), pc.utf8_slice_codeunits(day, 0, 7), day)
+    out = pc.if_else(pc.equal(prec, "year"), pc.utf8_slice_codeunits(day, 0, 4), out)
+    return pc.if_else(pc.equal(prec, "none"), pa.scalar(None, pa.large_string()), out)
+
+
+def dates_at_precision(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
+    """``date_array_at_precision`` as a string Series with ``dates``' index."""
+    values = date_array_at_precision(dates, precision).to_pandas()
+    return pd.Series(values.to_numpy(), index=dates.index, dtype="str")

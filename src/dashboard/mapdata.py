@@ -44,11 +44,17 @@ TOPOJSON_URL = f"app/static/{TOPOJSON_DIR}/"
 # reversed so that more statements read as darker, as on a printed atlas. Its pale yellow end is
 # cut off: a country with one statement in yellow all but vanished on the grey land of the light
 # theme, while the green it now starts at stands out from the land in both themes.
+# Its darkest purple is cut off too: the top of the scale vanished on the dark theme's
+# near-black page (contrast 1.3:1); Viridis at 0.3 keeps 3:1 on white and on #0e1117.
 VIRIDIS_LOW_END = 0.7
+VIRIDIS_HIGH_END = 0.3
 COLOR_SCALE: list[list[float | str]] = [
     [i / 8, color]
     for i, color in enumerate(
-        pc.sample_colorscale("Viridis", [VIRIDIS_LOW_END * (1 - i / 8) for i in range(9)])
+        pc.sample_colorscale(
+            "Viridis",
+            [VIRIDIS_LOW_END - (VIRIDIS_LOW_END - VIRIDIS_HIGH_END) * i / 8 for i in range(9)],
+        )
     )
 ]
 # Light neutral greys and a translucent blue read on Streamlit's white and its dark (#0e1117)
@@ -461,6 +467,8 @@ def make_world_map(
     z_all, is_log = _color_values(counts[metric], log_color)
     zmin = 0.0 if is_log else float(min(z_all.min(), 1.0)) if len(z_all) else 0.0
     zmax = float(z_all.max()) if len(z_all) else 1.0
+    if zmax <= zmin:  # one value everywhere: a bar from 0 to it, not from 1 to an unused 2
+        zmin = 0.0
     zmax = max(zmax, zmin + 1.0)
 
     # A vertical bar right beside the map: the map is drawn full width, so the bar takes little

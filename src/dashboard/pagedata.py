@@ -26,7 +26,15 @@ from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.events import events_between, load_events
-from dashboard.labels import party_distinct_short, party_label
+from dashboard.labels import (
+    DEFAULT_PARTY_KINDS,
+    country_name,
+    dates_at_precision,
+    party_country,
+    party_distinct_short,
+    party_kind,
+    party_label,
+)
 from dashboard.view import View
 
 TOP_N = 10
@@ -107,6 +115,7 @@ class OverviewData:
     top_parties: pd.DataFrame
     top_topics: pd.DataFrame
     parties_named: int
+    topics_named: int
     latest: pd.DataFrame
 
     @cached_property
@@ -120,17 +129,33 @@ class OverviewData:
                 compact=True,
             ),
             "topics": fg.make_ranking(
-                self.top_topics, title="Most frequent topics", colour=fg.ACCENT_COLOUR
+                self.top_topics,
+                title=top_title("Most frequent topics", len(self.top_topics), self.topics_named),
+                colour=fg.ACCENT_COLOUR,
             ),
         }
         if not self.top_parties.empty:
-            out["parties"] = fg.make_ranking(self.top_parties, title="Parties named most often")
+            out["parties"] = fg.make_ranking(
+                self.top_parties,
+                title=top_title(
+                    "Parties named most often", len(self.top_parties), self.parties_named
+                ),
+            )
         return out
 
 
+def top_title(title: str, shown: int, of: int) -> str:
+    """``"Parties named most often (top 10 of 19)"`` when a ranking shows only part."""
+    return f"{title} (top {shown:,} of {of:,})" if 0 < shown < of else title
+
+
 def overview(view: View, top_n: int = TOP_N, latest_n: int = LATEST_N) -> OverviewData:
-    """Headline numbers, a monthly (or coarser) timeline, top parties and topics, latest rows."""
-    parties = view.long(schema.PARTIES)
+    """Headline numbers, a monthly (or coarser) timeline, top parties and topics, latest rows.
+
+    "Parties" are organisations of kind ``party``: fronts, unions and youth organisations named
+    in the statements are not counted as parties (the Parties page can include them).
+    """
+    parties = parties_long(view)
     head = ag.headline(view.df, parties, view.long(schema.PARTY_COUNTRIES))
     granularity = ag.auto_granularity(view.df, finest="month")
     return OverviewData(
@@ -141,6 +166,7 @@ def overview(view: View, top_n: int = TOP_N, latest_n: int = LATEST_N) -> Overvi
         top_parties=ag.top_values(view.df, parties, "party", top_n),
         top_topics=ag.top_values(view.df, view.long(schema.TOPICS), "topic", top_n),
         parties_named=head.parties,
+        topics_named=int(view.long(schema.TOPICS)["value"].nunique()),
         latest=latest_statements(view, None, latest_n),
     )
 
@@ -212,8 +238,15 @@ def timeline(
     events, error = None, ""
     if show_events and len(counts):
         try:
+            # The axis spans the data and the date filter: a view of Oct-Nov 2015 shows the
+            # 17th meeting (30 Oct - 1 Nov) even when no statement is dated after it.
+            first = counts["period"].min()
             last = ag.period_end(counts["period"].max(), granularity)
-            events = events_between(load_events(), counts["period"].min(), last)
+            if view.spec.date_from is not None:
+                first = min(first, pd.Timestamp(view.spec.date_from))
+            if view.spec.date_to is not None:
+                last = max(last, pd.Timestamp(view.spec.date_to))
+            events = events_between(load_events(), first, last)
         except DatasetError as err:
             error = str(err)
     return TimelineData(
@@ -271,6 +304,8 @@ class TopicsData:
     over_time: pd.DataFrame
     by_country: pd.DataFrame
     by_party: pd.DataFrame
+    countries_named: int = 0  # distinct party home countries / parties in the view, for titles
+    parties_named: int = 0
 
     @cached_property
     def figures(self) -> dict[str, go.Figure]:
@@ -280,6 +315,7 @@ class TopicsData:
                 self.shares,
                 value="share",
                 title="Share of topic mentions",
+                axis_title="Share of topic mentions",
                 colour=fg.ACCENT_COLOUR,
             ),
             "over_time": fg.make_timeline(
@@ -287,13 +323,19 @@ class TopicsData:
                 granularity=self.granularity,
                 mode=self.mode,
                 title="Topics over time",
+                # It stacks mentions: a statement with two topics is in two bars.
+                y_title="Share of topic mentions" if self.mode == "share" else "Topic mentions",
             ),
         }
-        for key, cross, title in (
-            ("by_country", self.by_country, "Topics by party home country"),
-            ("by_party", self.by_party, "Topics by party"),
-        ):
+        for key, cross, title, total, noun in (
+            ("by_country", self.by_country, "Topics by party home country",
+             self.countries_named, "countries"),
+            ("by_party", self.by_party, "Topics by party", self.parties_named, "parties"),
+        ):  # fmt: skip
             if cross["statements"].sum():
+                shown = int(cross["col"].nunique())
+                if 0 < shown < total:  # "top N of M": the heatmap leaves some out
+                    title += f" (top {shown:,} of {total:,} {noun})"
                 out[key] = fg.make_heatmap(cross, title=title, row_title="Topic")
         return out
 
@@ -334,6 +376,8 @@ def topics(
             top_cols=top_n,
         ),
         by_party=by_party,
+        countries_named=int(view.long(schema.PARTY_COUNTRIES)["value"].nunique()),
+        parties_named=int(view.long(schema.PARTIES)["value"].nunique()),
     )
 
 
@@ -347,9 +391,86 @@ def topic_examples(view: View, topic: str, n: int = 5) -> pd.DataFrame:
 # --- Parties ----------------------------------------------------------------------------------
 
 
-def party_ranking(view: View) -> pd.DataFrame:
-    """Every party the view's statements name, most often named first."""
-    return ag.top_values(view.df, view.long(schema.PARTIES), "party", n=None)
+def parties_long(view: View, kinds: tuple[str, ...] | None = DEFAULT_PARTY_KINDS) -> pd.DataFrame:
+    """The view's (row, party) pairs, only organisations of ``kinds`` (None: every kind)."""
+    long = view.long(schema.PARTIES)
+    if kinds is None or long.empty:
+        return long
+    values = long["value"]
+    keep_ids = [c for c in values.cat.categories if party_kind(str(c)) in kinds]
+    return long[values.isin(keep_ids).to_numpy()]
+
+
+def party_ranking(view: View, kinds: tuple[str, ...] | None = DEFAULT_PARTY_KINDS) -> pd.DataFrame:
+    """Every organisation of ``kinds`` the view's statements name, most often named first."""
+    return ag.top_values(view.df, parties_long(view, kinds), "party", n=None)
+
+
+def party_table(view: View, kinds: tuple[str, ...] = DEFAULT_PARTY_KINDS) -> pd.DataFrame:
+    """One row per organisation of ``kinds`` the view's statements name, most often first.
+
+    Columns: ``party`` (id), ``name`` (as on screen), ``kind``, ``home`` (country name),
+    ``statements``, ``countries`` (distinct countries its statements mention), ``first`` /
+    ``last`` (dates at their precision), ``trend`` (statements per year over the view's years,
+    a list for a sparkline).
+    """
+    long = parties_long(view, kinds)
+    ranking = ag.top_values(view.df, long, "party", n=None)
+    if ranking.empty:
+        return pd.DataFrame(
+            columns=["party", "name", "kind", "home", "statements", "countries", "first",
+                     "last", "trend"]
+        )  # fmt: skip
+    ids = ranking["value"].astype("str")
+    pairs = pd.DataFrame(
+        {"row": long["row"].to_numpy(), "party": long["value"].astype("str").to_numpy()}
+    ).drop_duplicates()
+    df = view.df
+    dated = df.loc[pairs["row"].to_numpy(), ["date", "date_precision", "year"]]
+    pairs = pairs.assign(
+        date=dated["date"].to_numpy(),
+        precision=dated["date_precision"].astype("str").to_numpy(),
+        year=dated["year"].to_numpy(),
+    )
+    with_date = pairs[pairs["date"].notna() & (pairs["precision"] != "none")]
+    first = with_date.sort_values("date", kind="stable").groupby("party").head(1).set_index("party")
+    last = with_date.sort_values("date", kind="stable").groupby("party").tail(1).set_index("party")
+    countries_long = view.long(schema.COUNTRIES)
+    mentioned = pd.DataFrame(
+        {
+            "row": countries_long["row"].to_numpy(),
+            "country": countries_long["value"].astype("str").to_numpy(),
+        }
+    ).merge(pairs[["row", "party"]], on="row")
+    n_countries = mentioned.groupby("party")["country"].nunique()
+    years = with_date["year"]
+    trend: dict[str, list[int]] = {}
+    if len(years):
+        span = np.arange(int(years.min()), int(years.max()) + 1)
+        per_year = with_date.groupby(["party", "year"]).size().unstack(fill_value=0)
+        per_year = per_year.reindex(columns=span, fill_value=0)
+        trend = {
+            str(p): [int(v) for v in row]
+            for p, row in zip(per_year.index, per_year.to_numpy(), strict=True)
+        }
+
+    def at_precision(table: pd.DataFrame) -> pd.Series:
+        found = table.reindex(ids)
+        return dates_at_precision(found["date"], found["precision"]).fillna("undated")
+
+    return pd.DataFrame(
+        {
+            "party": ids.to_numpy(),
+            "name": ranking["label"].astype("str").to_numpy(),
+            "kind": [party_kind(p) for p in ids],
+            "home": [country_name(party_country(p)) if party_country(p) else "" for p in ids],
+            "statements": ranking["statements"].to_numpy(),
+            "countries": n_countries.reindex(ids).fillna(0).astype(int).to_numpy(),
+            "first": at_precision(first).to_numpy(),
+            "last": at_precision(last).to_numpy(),
+            "trend": [trend.get(p, []) for p in ids],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -471,3 +592,46 @@ def data_quality(ds: Dataset) -> DataQuality:
         undated=int(precision.get("none", 0)),
         no_party=len(ds) - named,
     )
+
+
+# Each quality figure of the Data page -> what it counts (the statements it opens).
+QUALITY_ISSUES: dict[str, str] = {
+    "undated": "Undated",
+    "coarse": "Dated to a month or year only",
+    "no_party": "No party found",
+    "unresolved": "With unresolved short names",
+}
+
+
+def quality_rows(ds: Dataset, issue: str, short_name: str = "") -> np.ndarray:
+    """Dataset positions of the statements behind one Data-page figure (``QUALITY_ISSUES``).
+
+    ``unresolved`` with ``short_name`` keeps only statements where that name stayed unresolved.
+    Positions are in dataset order; every figure on the page is the length of one of these.
+    """
+    n = len(ds)
+    df = ds.analysis if ds.analysis is not None else ds.df
+    precision = (
+        df[schema.DATE_PRECISION].astype("str").to_numpy()
+        if schema.DATE_PRECISION in df.columns
+        else np.full(n, "none")
+    )
+    if issue == "undated":
+        return np.flatnonzero(precision == "none")
+    if issue == "coarse":
+        return np.flatnonzero((precision == "month") | (precision == "year"))
+    if issue == "no_party":
+        parties = ds.long.get(schema.PARTIES)
+        named = np.zeros(n, dtype=bool)
+        if parties is not None and len(parties):
+            named[parties["row"].to_numpy()] = True
+        return np.flatnonzero(~named)
+    if issue == "unresolved":
+        long = ds.long.get("unresolved")
+        if long is None or long.empty:
+            return np.empty(0, dtype=np.int64)
+        rows = long["row"].to_numpy()
+        if short_name:
+            rows = rows[(long["value"].astype("str") == short_name).to_numpy()]
+        return np.unique(rows)
+    raise ValueError(f"issue must be one of {sorted(QUALITY_ISSUES)}, got {issue!r}")

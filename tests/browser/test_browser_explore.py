@@ -80,3 +80,38 @@ def test_markup_in_statements_shows_as_text(app, fixture_data):
     tab.page.wait_for_timeout(500)  # give a stray handler time to fire
     assert tab.dialogs == []
     assert tab.problems() == []
+
+
+def test_downloads_read_back_with_pandas_speak_names_and_dates_at_precision(app, fixture_data):
+    import pandas as pd
+
+    tab = app.open("/explore", {"party": "kke"}, selector=".st-key-explore_download_jsonl")
+    shown = tab.shown_count()
+    for label, reader in (
+        ("CSV", lambda raw: pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str)),
+        ("JSON Lines", lambda raw: pd.read_json(io.BytesIO(raw), lines=True, dtype=False)),
+    ):
+        with tab.page.expect_download(timeout=60_000) as info:
+            tab.page.get_by_role("button", name=f"{label} ({shown} statements)").click()
+        frame = reader(info.value.path().read_bytes()).set_index("id")
+        assert len(frame) == shown
+        # f10 names KKE and TKP: names as on screen, ids beside them, both home countries.
+        joined = {
+            c: "; ".join(v) if isinstance(v, list) else v for c, v in frame.loc["f10"].items()
+        }
+        assert "KKE" in joined["parties"] and "kke" in joined["party_ids"].split("; ")
+        assert "Türkiye" in joined["party_countries"] and "TUR" in joined["party_country_ids"]
+        assert joined["continent"] in ("Europe; Asia", "Asia; Europe")
+        assert str(joined["date"]) == "2019-10-18"
+    assert tab.problems() == []
+
+
+def test_a_month_only_date_is_downloaded_as_its_month(app, fixture_data):
+    import pandas as pd
+
+    tab = app.open("/explore", {"q": "India"}, selector=".st-key-explore_download_jsonl")
+    with tab.page.expect_download(timeout=60_000) as info:
+        tab.page.get_by_role("button", name="JSON Lines (1 statement)").click()
+    frame = pd.read_json(io.BytesIO(info.value.path().read_bytes()), lines=True, dtype=False)
+    assert frame.loc[0, "id"] == "f08"
+    assert str(frame.loc[0, "date"]) == "2015-10" and frame.loc[0, "date_precision"] == "month"

@@ -339,12 +339,16 @@ def dataset_data(ds: Dataset, build: Callable[[Dataset], T]) -> T:
 
 
 def export_bytes(ds: Dataset, spec: FilterSpec, fmt: str) -> bytes:
-    """All statements ``spec`` selects, as ``csv``, ``jsonl`` or ``parquet`` bytes (cached)."""
+    """All statements ``spec`` selects, as ``csv``, ``jsonl`` or ``parquet`` bytes (cached).
+
+    CSV and JSON Lines are for reading: names beside ids (``export.readable``). Parquet keeps
+    the enriched frame's ids and types, so it loads back into the dashboard unchanged.
+    """
     from dashboard import export
 
-    writers = {
-        "csv": export.to_csv_bytes,
-        "jsonl": export.to_jsonl_bytes,
+    writers: dict[str, Callable[[pd.DataFrame], bytes]] = {
+        "csv": lambda df: export.to_csv_bytes(export.readable(df)),
+        "jsonl": lambda df: export.to_jsonl_bytes(export.readable(df)),
         "parquet": export.to_parquet_bytes,
     }
     if fmt not in writers:

@@ -10,9 +10,11 @@ thin: they pick an aggregation and a figure builder and hand the results to thes
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -22,9 +24,9 @@ import streamlit as st
 
 from dashboard import schema
 from dashboard.dataset import Dataset
-from dashboard.export import download_name, is_list_column, to_csv_bytes
-from dashboard.labels import DISPLAY_LABELS, map_labels
-from dashboard.ui import cache, state
+from dashboard.export import chart_zip, download_name, is_list_column, readme_text
+from dashboard.labels import DISPLAY_LABELS, dates_at_precision, map_labels
+from dashboard.ui import cache, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
     PRESENT_CHART_HEIGHT,
@@ -115,12 +117,30 @@ def configure_page(present: bool = False) -> None:
     )
 
 
+# The first page also lives at this path, for the menu: a link to the root page has the empty
+# address "" in Streamlit, so "open in new tab" or copying it on another page gave that page.
+FIRST_PAGE_PATH = "overview"
+
+
 def make_pages() -> list[Any]:
-    """``st.Page`` objects for ``st.navigation``, in menu order."""
-    return [
-        st.Page(path, title=title, icon=icon, default=i == 0)
-        for i, (path, title, icon) in enumerate(APP_PAGES)
-    ]
+    """``st.Page`` objects for ``st.navigation``: the root page, then the menu in order.
+
+    The first page is routed twice - as the app's root (``/``) and at ``/overview`` - and the
+    menu links to the second (``menu_pages``), whose address is real.
+    """
+    path, title, icon = APP_PAGES[0]
+    # The root page reserves a pathname of its own even though it is served at "/".
+    root = st.Page(path, title=title, icon=icon, default=True, url_path="start")
+    return [root, *menu_pages()]
+
+
+def menu_pages() -> list[Any]:
+    """The pages the sidebar menu links to, in menu order (each with a real URL path)."""
+    pages = []
+    for i, (path, title, icon) in enumerate(APP_PAGES):
+        url_path = FIRST_PAGE_PATH if i == 0 else None
+        pages.append(st.Page(path, title=title, icon=icon, url_path=url_path))
+    return pages
 
 
 def _frame() -> state.Frame:
@@ -146,6 +166,7 @@ def _frame() -> state.Frame:
     ds, key, notices = state.select_dataset()
     with state.app_run():
         frame = state.build_frame(ds, key, notices)
+        state.write_url(frame)
     return frame
 
 
@@ -180,6 +201,7 @@ def start_page(title: str) -> View:
         st.caption(md(update.describe().capitalize()))
     for notice in frame.notices:
         st.warning(md(notice), icon=":material/link_off:")
+    urlstate.notice_slot()  # page settings dropped from the link are said here
     return view
 
 
@@ -235,6 +257,11 @@ def presenter_figure(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def title_of(fig: go.Figure) -> str:
+    """The figure's title text ("" when it has none)."""
+    return str(fig.layout.title.text or "")
+
+
 def show_chart(
     fig: go.Figure,
     data: pd.DataFrame | None,
@@ -260,11 +287,21 @@ def show_chart(
         on_select="rerun" if on_select else "ignore",
     )
     if data is not None and not frame.present:
+        csv_name = download_name(frame.dataset.source, frame.spec, name, "csv")
+        view = cache.view(frame.dataset, frame.spec)
+        readme = readme_text(
+            f"{title_of(fig) or name}: the numbers behind the chart ({csv_name}).",
+            frame.dataset.source,
+            frame.spec.describe(frame.dataset, view.n),
+            urlencode({**state.frame_query(frame), **urlstate.bound_query()}),
+            dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
         st.download_button(
-            "Download data (CSV)",
-            data=to_csv_bytes(data),
-            file_name=download_name(frame.dataset.source, frame.spec, name, "csv"),
-            mime="text/csv",
+            "Download data (CSV + README, ZIP)",
+            # Built only when pressed: a rerun never zips anything.
+            data=lambda: chart_zip(data, csv_name, readme),
+            file_name=download_name(frame.dataset.source, frame.spec, name, "zip"),
+            mime="application/zip",
             key=f"{key}_download",
             icon=":material/download:",
             on_click="ignore",
@@ -273,17 +310,10 @@ def show_chart(
 
 
 def _dates_at_precision(df: pd.DataFrame) -> pd.Series:
-    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated``: ISO, so it also sorts in time."""
+    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated`` (``labels.dates_at_precision``)."""
     dates = df["date"] if "date" in df.columns else pd.Series(pd.NaT, index=df.index)
-    precision = (
-        df["date_precision"].astype("str")
-        if "date_precision" in df.columns
-        else pd.Series("day", index=df.index)
-    )
-    day = dates.dt.strftime("%Y-%m-%d")
-    out = day.where(precision == "day", dates.dt.strftime("%Y-%m"))
-    out = out.where(precision != "year", dates.dt.strftime("%Y"))
-    return out.where(dates.notna() & (precision != "none"), "undated")
+    precision = df["date_precision"] if "date_precision" in df.columns else None
+    return dates_at_precision(dates, precision).fillna("undated")
 
 
 def _joined_labels(series: pd.Series, kind: str | None) -> pd.Series:

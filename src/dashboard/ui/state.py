@@ -28,9 +28,9 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
-from dashboard.labels import country_name, language_name, party_long_label, topic_label
+from dashboard.labels import country_name, language_name, party_picker_label, topic_label
 from dashboard.live import Update
-from dashboard.ui import cache
+from dashboard.ui import cache, urlstate
 
 # Widget keys (tests find widgets by these).
 K_DATES = "f_dates"
@@ -73,7 +73,7 @@ _LABELLERS = {
     "continent": str,
     "region": str,
     "party_countries": country_name,
-    "parties": party_long_label,
+    "parties": party_picker_label,
     "topics": topic_label,
     "language": language_name,
 }
@@ -260,11 +260,15 @@ def _parse_present(raw: str | None, notices: list[str]) -> bool:
 def _sync_from_url(ds: Dataset) -> list[str]:
     """Seed the widgets once per session and dataset; returns notices about dropped values."""
     token = id(ds)
-    if st.session_state.get(_SS_SYNCED) == token:
+    # Back/Forward or a link opened in this tab: the URL no longer holds what this session
+    # wrote, so it is the truth again (the page links carry the filters, so a page switch is not
+    # such a change).
+    outside = _SS_SYNCED in st.session_state and urlstate.changed_outside((*QUERY_KEYS, Q_PRESENT))
+    if st.session_state.get(_SS_SYNCED) == token and not outside:
         return []
     notices: list[str] = []
-    if _SS_SYNCED not in st.session_state:
-        # First run of this session: the URL is the truth.
+    if _SS_SYNCED not in st.session_state or outside:
+        # First run of this session, or the URL changed outside: the URL is the truth.
         params: Mapping[str, Any] = st.query_params
         st.session_state[K_PRESENT] = _parse_present(st.query_params.get(Q_PRESENT), notices)
     else:
@@ -306,6 +310,24 @@ def _formatter(column: str, counts: Mapping[str, int]) -> Any:
     return fmt
 
 
+# Enter in a date field applies the date at once. Streamlit's date field commits a typed date only
+# on a pointer press outside it, so "Enter" after typing an end date seemed to do nothing: leave
+# the field and send that press. A constant script, no data in it.
+_DATE_ENTER_JS = f"""
+<script>
+if (!window.__dashboardDateEnter) {{
+  window.__dashboardDateEnter = true;
+  document.addEventListener('keydown', (e) => {{
+    if (e.key === 'Enter' && e.target.closest && e.target.closest('.st-key-{K_DATES}')) {{
+      e.target.blur();
+      document.body.dispatchEvent(new PointerEvent('pointerdown', {{bubbles: true}}));
+    }}
+  }}, true);
+}}
+</script>
+"""
+
+
 def draw_sidebar(ds: Dataset) -> None:
     """The filter widgets, identical on every page; options are values present in ``ds``."""
     with st.sidebar:
@@ -322,6 +344,7 @@ def draw_sidebar(ds: Dataset) -> None:
                 help="A statement dated only to a month (or year) is shown when that month "
                 "overlaps the range. Undated statements are shown only for the full range.",
             )
+            st.html(_DATE_ENTER_JS, unsafe_allow_javascript=True, width="content")
         for key, _, column, label in _LIST_WIDGETS:
             counts = option_counts(ds, column)
             if counts.empty:
@@ -332,6 +355,10 @@ def draw_sidebar(ds: Dataset) -> None:
                 key=key,
                 format_func=_formatter(column, counts.to_dict()),
                 placeholder="All",
+                # No "Select N matches" entry: Enter picks the best match only (typing "KKE"
+                # picked AKEL, KP, TKP, ... too). Fuzzy matching ranks the label that starts
+                # with the typed abbreviation or name first (see _PICKER_LABELLERS).
+                select_all=False,
             )
         st.text_input(
             "Search title and text",
@@ -372,17 +399,8 @@ def frame_query(frame: Frame) -> dict[str, str]:
 
 
 def write_url(frame: Frame) -> None:
-    """Put the frame's state into the URL, touching only the parameters this app owns."""
-    desired = frame_query(frame)
-    for key in OWNED_QUERY_KEYS:
-        current = st.query_params.get_all(key)
-        wanted = [desired[key]] if key in desired else []
-        if current == wanted:
-            continue
-        if wanted:
-            st.query_params[key] = wanted[0]
-        elif key in st.query_params:
-            del st.query_params[key]
+    """Put the frame's state and this run's page settings into the URL (once, at run end)."""
+    urlstate.write(frame_query(frame))
 
 
 def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -> Frame:
@@ -410,7 +428,6 @@ def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -
     )
     st.session_state[_SS_FRAME] = frame
     _RUN.frame = frame
-    write_url(frame)
     return frame
 
 
