@@ -232,6 +232,9 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_rows(tmp_path):
         assert "error" not in outcome, outcome.get("error")
         # The nanny restarted the killed worker: a new process took its place.
         assert pids[killed] not in client.run(os.getpid).values()
+        # Each worker process built the references once (the restarted one at its start).
+        builds = client.run(dask_engine.reference_builds)
+        assert list(builds.values()) == [{"default": 1}, {"default": 1}]
     result = outcome["result"]
     expected = [i for f in sorted(folder.iterdir()) for i in load_statements(f)["id"].tolist()]
     got = pa_ds.dataset(str(out)).to_table(columns=["id"]).column("id").to_pylist()

@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard.errors import DatasetError
+from dashboard.schema import LOADED_COLUMNS
 
 try:  # the plugin's base class; without distributed, require_dask() explains what to install
     from distributed import WorkerPlugin as _WorkerPlugin
@@ -370,7 +371,9 @@ def enrich_on_dask(
             del loaded
             raw = dd.from_map(_read_chunk, chunks, enforce_metadata=False)
         else:
-            meta = _load_file(str(files[0]), mapping).iloc[:0]
+            # Only a hint (files may differ in their optional columns): partitions are not
+            # checked against it, and the enrich step takes whatever a file gave.
+            meta = pd.DataFrame({c: pd.Series([], dtype="str") for c in LOADED_COLUMNS})
             raw = dd.from_map(
                 _load_file,
                 [str(f) for f in files],
