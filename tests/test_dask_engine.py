@@ -177,6 +177,21 @@ def test_bad_dask_inputs_and_outputs_are_one_line_each(tmp_path, capsys, threade
     assert (taken / "old.parquet").read_bytes() == b"x"
 
 
+def test_a_bad_file_in_a_folder_is_named_in_one_line_and_nothing_is_written(
+    tmp_path, capsys, threaded_cluster
+):
+    folder = tmp_path / "in"
+    _write_csv(_raw(50, seed=2), folder / "a.csv")
+    (folder / "b.csv").write_text("title,text\n,\n,\n")  # every row empty: refused on a worker
+    out = tmp_path / "out"
+    argv = ["enrich", str(folder), "-o", str(out), "--engine", "dask"]
+    assert main([*argv, "--scheduler", threaded_cluster.scheduler_address]) == 2
+    err = capsys.readouterr().err
+    # The worker's DatasetError arrives whole: file, problem and what to do, no traceback.
+    assert "b.csv" in err and "every row has an empty text" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
+
+
 def test_a_missing_dask_says_how_to_install_it(tmp_path, capsys, monkeypatch):
     source = _write_csv(_raw(10, seed=1), tmp_path / "raw.csv")
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
