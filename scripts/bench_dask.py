@@ -46,6 +46,11 @@ def _row(label: str, seconds: float, cpu: float, n: int, base: float | None) -> 
     )
 
 
+def _peak_rss_mb() -> float:
+    """This process's peak resident set size in MB (run on each worker)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _cpu_seconds() -> float:
     """CPU seconds (user + system) this process has used; run on each worker too."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -89,6 +94,7 @@ def main() -> None:
 
         rows = [_row("single process", single, single_cpu, args.n, None)]
         startups = []
+        peaks: list[tuple[str, float]] = []
         inputs = [(source, "1 file")]
         if args.files:
             inputs.append((folder, f"{args.files} files"))
@@ -114,6 +120,7 @@ def main() -> None:
                     cpu += sum(after[w] - on_workers.get(w, 0.0) for w in after)
                     row = _row(f"dask, {workers}w, {what}", seconds, cpu, args.n, single)
                     rows.append(row)
+                    peaks.append((f"{workers}w, {what}", max(client.run(_peak_rss_mb).values())))
                     shutil.rmtree(out)
 
         print()
@@ -133,6 +140,8 @@ def main() -> None:
         )
         for workers, seconds in startups:
             print(f"cluster start-up ({workers} worker(s)): {seconds:.1f} s (not in the table)")
+        for what, peak in peaks:
+            print(f"largest worker peak RSS so far ({what}): {peak:,.0f} MB")
         chunks = -(-args.n // args.partition_rows)
         print(f"1 file: {chunks} partitions of up to {args.partition_rows:,} statements")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -157,6 +157,19 @@ def test_the_output_folder_is_read_by_serve_ingest_duckdb_and_dask(tmp_path, thr
     )
 
 
+def test_serve_accepts_the_output_folder_as_data(tmp_path, threaded_cluster, monkeypatch):
+    source = _write_csv(_raw(20, seed=4), tmp_path / "raw.csv")
+    out = tmp_path / "enriched"
+    with distributed.Client(threaded_cluster) as client:
+        dask_engine.enrich_on_dask(str(source), out, client, show_progress=False)
+    started: dict[str, str] = {}
+    monkeypatch.setattr(os, "chdir", lambda path: None)
+    monkeypatch.setattr(os, "execve", lambda exe, argv, env: started.update(env))
+    main(["serve", "--data", str(out)])
+    assert started["DASHBOARD_DATA"] == str(out.resolve())
+    assert main(["serve", "--data", str(tmp_path / "missing")]) == 2
+
+
 def test_bad_dask_inputs_and_outputs_are_one_line_each(tmp_path, capsys, threaded_cluster):
     source = _write_csv(_raw(10, seed=1), tmp_path / "raw.csv")
     taken = tmp_path / "taken"

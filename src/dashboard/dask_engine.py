@@ -387,8 +387,10 @@ def enrich_on_dask(
         written = raw.map_partitions(_enrich_partition, key, taxonomy, str(work), meta=meta)
         future = client.compute(written, retries=RETRIES)
         if show_progress:
+            # A terminal gets a live bar; a log file a line every ten seconds, not ten a second.
+            interval = "0.5s" if sys.stderr.isatty() else "10s"
             with contextlib.redirect_stdout(sys.stderr):  # stdout stays for data
-                progress(future)
+                progress(future, interval=interval)
             print(file=sys.stderr)
         counts = future.result()
         shutil.rmtree(work / STAGING, ignore_errors=True)
