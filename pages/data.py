@@ -170,3 +170,13 @@ if upload is not None:
         )
     elif file_key in outcomes and dataset_key():
         st.success(f"{md(upload.name)} is loaded.", icon=":material/check_circle:")
+        # Served from a statement store: the upload can join it for every viewer.
+        if cache.startup_live_store() is not None and st.button(
+            f"Add its {len(ds):,} statements to the statement store",
+            key="data_add_to_store",
+            icon=":material/library_add:",
+        ):
+            try:
+                st.success(md(state.add_upload_to_store(dataset_key())))
+            except DatasetError as err:
+                st.error(f"{md(err)} The store is unchanged.", icon=":material/error:")

@@ -91,6 +91,13 @@ data = cache.page_data(
     bool(show_events),
 )
 counts, placed, rolling = data.counts, data.placed, data.rolling
+if data.granularity != granularity:
+    st.info(
+        f"By {granularity} this chart would have more than {pagedata.MAX_BARS:,} bars, so it "
+        f"is drawn by {data.granularity}. Narrow the date range to see {granularity}s.",
+        icon=":material/zoom_out:",
+    )
+    granularity = data.granularity
 if data.events_error:
     st.warning(f"Event markers are off: {md(data.events_error)}", icon=":material/event_busy:")
 

@@ -47,6 +47,14 @@ top_n = c3.slider("Rows/columns in heatmaps", min_value=3, max_value=25, value=1
 
 # 2. data
 data = cache.page_data(view, pagedata.topics, granularity, int(top_n), mode)
+if data.granularity != granularity:
+    st.info(
+        f"By {granularity}, “Topics over time” would have more than {pagedata.MAX_BARS:,} "
+        f"bars, so it is drawn by {data.granularity}. Narrow the date range to see "
+        f"{granularity}s.",
+        icon=":material/zoom_out:",
+    )
+    granularity = data.granularity
 figures = data.figures
 shares, over_time, by_country, by_party = (
     data.shares,

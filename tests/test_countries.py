@@ -104,8 +104,9 @@ def test_find_countries(matcher, text, expected):
 
 
 def test_exclude_spans_hide_party_names(matcher):
-    texts = pd.Series(["Communist Party of Greece statement", "Greek workers in Greece"])
-    spans = pd.DataFrame({"row": [0, 1], "start": [0, 0], "end": [25, 5]})
+    # ("Party of Greece" needs no span: any "Party of <country>" swallows the country.)
+    texts = pd.Series(["Greek Communist Party statement", "Greek workers in Greece"])
+    spans = pd.DataFrame({"row": [0, 1], "start": [0, 0], "end": [21, 5]})
     assert matcher.find(texts).tolist() == [["GRC"], ["GRC"]]
     # the second row keeps "Greece": only mentions overlapping a span are hidden
     assert matcher.find(texts, spans).tolist() == [[], ["GRC"]]
@@ -216,3 +217,47 @@ def test_bundled_regions_cover_every_country_alias():
     codes = {code for code in matcher.names if len(code) == 3}
     missing = sorted(codes - set(regions.index))
     assert missing == [], f"no region for {missing}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("El gobierno de Alemania y el pueblo cubano", ["CUB", "DEU"]),
+        ("La délégation à la Havane salue le peuple libanais", ["CUB", "LBN"]),
+        ("Die Regierung Griechenlands und die Türkei", ["GRC", "TUR"]),
+        ("Заседание в Москве о ситуации на Украине", ["RUS", "UKR"]),
+        ("Ο λαός της Ελλάδας και της Κύπρου", ["CYP", "GRC"]),
+        ("Türkiye ve Yunanistan arasında", ["GRC", "TUR"]),
+        ("اجتماع في بيروت حول العراق", ["IRQ", "LBN"]),
+        ("Il governo statunitense e la Germania", ["DEU", "USA"]),
+    ],
+)
+def test_country_names_in_other_languages(text: str, expected: list[str]) -> None:
+    assert find_countries([text]).iloc[0] == expected
+
+
+def test_translated_names_come_from_pycountry() -> None:
+    from dashboard.countries import translated_names
+
+    names = translated_names()
+    assert names["Alemania"] == "DEU"
+    assert names["Yunanistan"] == "GRC"
+    assert names["Grèce"] == "GRC"
+
+
+def test_translations_never_override_english_names() -> None:
+    # "Chile" is also the Spanish and German name; "Iran" the German one; they stay as they were.
+    assert find_countries(["Chile and Iran"]).iloc[0] == ["CHL", "IRN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Liberal Democratic Party of Russia came second", []),
+        ("Workers' Party of Korea plenum; talks with Japan", ["JPN"]),
+        ("Το Δημοκρατικό Κόμμα της Ρωσίας", []),
+        ("A party of Greece's left", ["GRC"]),  # lower case: a description, not a name
+    ],
+)
+def test_a_country_inside_any_party_name_is_not_mentioned(text: str, expected: list[str]) -> None:
+    assert find_countries([text]).iloc[0] == expected

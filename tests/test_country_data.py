@@ -191,3 +191,27 @@ def test_each_region_sits_in_one_continent(regions: pd.DataFrame) -> None:
 def test_known_regions(regions: pd.DataFrame, iso3: str, continent: str, region: str) -> None:
     row = regions[regions["iso3"] == iso3]
     assert row[["continent", "region"]].values.tolist() == [[continent, region]]
+
+
+@pytest.fixture(scope="module")
+def forms() -> pd.DataFrame:
+    return pd.read_csv(DATA / "country_forms.csv", dtype=str, keep_default_na=False)
+
+
+def test_forms_schema(forms: pd.DataFrame) -> None:
+    assert list(forms.columns) == ["iso3", "alias", "language", "kind"]
+    assert sorted(set(forms["iso3"]) - ISO3 - {"-"}) == []
+    assert set(forms["kind"]) <= KINDS | {"stopword"}
+    assert (forms["language"].str.fullmatch("[a-z]{2}")).all()
+    assert (forms["alias"].str.strip() == forms["alias"]).all()
+
+
+def test_no_form_maps_to_two_countries(forms: pd.DataFrame) -> None:
+    per_alias = forms.assign(key=forms["alias"].str.casefold()).groupby("key")["iso3"].nunique()
+    assert per_alias[per_alias > 1].index.tolist() == []
+
+
+def test_forms_do_not_redefine_english_aliases(forms: pd.DataFrame, aliases: pd.DataFrame) -> None:
+    # The matcher lets English names win; a form equal to one would be dead data.
+    clash = set(forms["alias"].str.casefold()) & set(aliases["alias"].str.casefold())
+    assert sorted(clash) == []

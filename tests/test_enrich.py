@@ -101,7 +101,7 @@ def test_party_names_are_not_countries(refs):
     ],
 )
 def test_source_columns_break_ties(refs, extra, parties, unresolved):
-    out = enrich(frame(["CPC statement on the economy"], [""], **extra), **refs)
+    out = enrich(frame(["CPC party statement on the economy"], [""], **extra), **refs)
     assert out["parties"].iloc[0] == parties
     assert out["unresolved"].iloc[0] == unresolved
 

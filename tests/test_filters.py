@@ -234,3 +234,23 @@ def test_mask_on_an_empty_dataset_is_empty():
     empty = Dataset.from_enriched(_dataset().df.iloc[:0])
     mask = FilterSpec(parties=("kke",), search="x", date_from=D(2015, 1, 1)).mask(empty)
     assert mask.dtype == np.bool_ and mask.shape == (0,)
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def _with_languages() -> Dataset:
+    df = _dataset().df.copy()
+    df["language"] = pd.Categorical(["en", "en", "en", "", "en", "en", "en", "en", "pt"])
+    return Dataset.from_enriched(df, source="fixture.csv")
+
+
+def test_language_filter_selects_statements_in_that_language():
+    ds = _with_languages()
+    assert _ids(ds, FilterSpec(languages=("pt",))) == ["pcp"]
+    spec, notices = FilterSpec.from_query({"lang": "PT,xx"}, ds)
+    assert spec.languages == ("pt",)
+    assert any("“xx”" in n for n in notices)
+    assert spec.to_query() == {"lang": "pt"}
+    assert "language: Portuguese" in spec.describe(ds, 1)
+    assert option_counts(ds, "language").to_dict() == {"en": 7, "pt": 1}

@@ -60,32 +60,32 @@ def link(gazetteer: Gazetteer, text: str, **hints: object):
     ("text", "hints", "parties", "unresolved"),
     [
         # No rule applies: the short name is reported, never guessed.
-        ("CPC statement on the economy", {}, [], ["CPC"]),
-        ("PCP and CPA", {}, [], ["PCP"]),
+        ("CPC party statement on the economy", {}, [], ["CPC"]),
+        ("PCP and CPA party congresses", {}, [], ["PCP"]),
         # (a) the full name of one candidate in the same statement
         ("The Communist Party of China (CPC) said the CPC will grow", {}, ["cpc-china"], []),
         ("CPC leader speaks; Communist Party of Canada statement", {}, ["cpc-canada"], []),
         # (b) a country the statement mentions (as computed by countries.py)
-        ("CPC says the elections were unfair", {MENTIONED: ["CAN"]}, ["cpc-canada"], []),
-        ("CPC says the elections were unfair", {MENTIONED: ["CHN"]}, ["cpc-china"], []),
+        ("CPC party says the elections were unfair", {MENTIONED: ["CAN"]}, ["cpc-canada"], []),
+        ("CPC party says the elections were unfair", {MENTIONED: ["CHN"]}, ["cpc-china"], []),
         # (b) a context cue: leader, city, newspaper, demonym
         ("CPC delegation received by Xi Jinping", {}, ["cpc-china"], []),
         ("Liz Rowley of the CPC spoke", {}, ["cpc-canada"], []),
         ("PCP candidate Edgar Silva presented his lines", {}, ["pcp-portugal"], []),
-        ("PCP rally in Lima", {}, ["pcp-peru"], []),
+        ("PCP party rally in Lima", {}, ["pcp-peru"], []),
         # (b) both candidates fit: a source hint still decides, otherwise unresolved
-        ("CPC on trade between Canada and China", {MENTIONED: ["CAN", "CHN"]}, [], ["CPC"]),
-        ("CPC on trade between Canada and China",
+        ("CPC congress on Canada-China trade", {MENTIONED: ["CAN", "CHN"]}, [], ["CPC"]),
+        ("CPC congress on Canada-China trade",
          {MENTIONED: ["CAN", "CHN"], "country_hints": "CHN"}, ["cpc-china"], []),
         # (c) the dataset's own source_country / source_party
-        ("CPC statement on the economy", {"country_hints": "CAN"}, ["cpc-canada"], []),
-        ("CPC statement on the economy", {"country_hints": "CHN"}, ["cpc-china"], []),
-        ("CPC statement on the economy", {"party_hints": "cpc-china"}, ["cpc-china"], []),
+        ("CPC party statement on the economy", {"country_hints": "CAN"}, ["cpc-canada"], []),
+        ("CPC party statement on the economy", {"country_hints": "CHN"}, ["cpc-china"], []),
+        ("CPC party statement on the economy", {"party_hints": "cpc-china"}, ["cpc-china"], []),
         # a hint that fits no candidate is no evidence
-        ("CPC statement on the economy", {"country_hints": "GRC"}, [], ["CPC"]),
-        ("CPC statement on the economy", {"party_hints": "kke"}, [], ["CPC"]),
+        ("CPC party statement on the economy", {"country_hints": "GRC"}, [], ["CPC"]),
+        ("CPC party statement on the economy", {"party_hints": "kke"}, [], ["CPC"]),
         # missing hints (NaN) are no evidence either
-        ("CPC statement on the economy", {"country_hints": float("nan")}, [], ["CPC"]),
+        ("CPC party statement on the economy", {"country_hints": float("nan")}, [], ["CPC"]),
     ],
 )  # fmt: skip
 def test_ambiguous_short_names(gazetteer, text, hints, parties, unresolved):

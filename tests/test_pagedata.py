@@ -148,3 +148,20 @@ def test_data_quality_describes_the_whole_dataset():
     assert quality.no_party == 1
     assert quality.precision.to_dict() == {"day": 3, "month": 1, "year": 1, "none": 1}
     assert schema.DATE in _dataset().analysis.columns
+
+
+def test_a_time_chart_with_too_many_bars_is_drawn_coarser():
+    view = make_view(make_dataset(3_000, seed=1), FilterSpec())
+    granularity, counts = pagedata.counts_that_fit(view, "day", max_bars=400)
+    assert granularity in ("week", "month") and len(counts) <= 400
+    # A chart that fits keeps the granularity asked for.
+    assert pagedata.counts_that_fit(view, "year", max_bars=400)[0] == "year"
+
+
+def test_timeline_says_which_granularity_it_drew(monkeypatch):
+    monkeypatch.setattr(pagedata, "MAX_BARS", 600)
+    view = make_view(make_dataset(3_000, seed=1), FilterSpec())
+    data = pagedata.timeline(view, "day", "party", 8, 0, "count", False)
+    # 15 years of days, weeks or months by party are more than 600 bars; quarters are not.
+    assert (data.requested, data.granularity) == ("day", "quarter")
+    assert len(data.counts) <= 600

@@ -267,7 +267,8 @@ def test_awkward_cases(taxonomy: Taxonomy, text: str, expected: set[str]) -> Non
 def test_missing_texts_are_other_and_non_ascii_data_still_tags(taxonomy: Taxonomy) -> None:
     texts = pd.Series([None, np.nan, "Strike in İzmir \u2013 workers out", "Grève générale"])
     tagged = tag_topics(texts, taxonomy).tolist()
-    assert tagged == [[OTHER], [OTHER], ["labour"], [OTHER]]
+    # French patterns exist since issue 8: "Grève" (accented, non-ASCII) is a strike too.
+    assert tagged == [[OTHER], [OTHER], ["labour"], ["labour"]]
 
 
 def test_empty_series_gives_empty_result(taxonomy: Taxonomy) -> None:
@@ -383,3 +384,47 @@ def test_missing_taxonomy_file_says_so(tmp_path) -> None:
     with pytest.raises(DatasetError, match="does not exist") as err:
         load_taxonomy(tmp_path / "nope.toml")
     assert "nope.toml" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a military, sporting or legal strike is not a labour strike; a strike still is
+        ("Drone strike hits a fuel depot near the border", "war_imperialism"),
+        ("Court strikes down the new voting map", "elections"),
+        ("Dockers strike as an air strike hits the port", "labour"),
+        # a ban or an arrest is repression only next to who or what it hits
+        ("City bans scooters on the seafront", OTHER),
+        ("Man arrested after a car chase", OTHER),
+        ("The government banned the Communist Party", "anticommunism"),
+        ("Dozens of trade unionists arrested at dawn", "anticommunism"),
+        # a press office is where a statement comes from, not media as a topic
+        ("Press Office of the Central Committee", OTHER),
+        ("Journalists denounce censorship", "media"),
+        # es, pt, fr, it, de, tr
+        ("Convocan una huelga general contra la reforma", "labour"),
+        ("Os trabalhadores fazem greve", "labour"),
+        ("Le syndicat appelle à la grève", "labour"),
+        ("Sciopero dei lavoratori del porto", "labour"),
+        ("Die Gewerkschaft ruft zum Streik auf", "labour"),
+        ("Metal işçileri greve çıktı", "labour"),
+        ("No a la guerra imperialista", "war_imperialism"),
+        ("Gegen Faschismus und Krieg", "fascism"),
+        ("Seçim sonuçları açıklandı", "elections"),
+        ("Contre la répression des militants", "anticommunism"),
+    ],
+)
+def test_topic_context_and_languages(text: str, expected: str, taxonomy: Taxonomy) -> None:
+    assert expected in tag_topics(pd.Series([text]), taxonomy).iloc[0]
+    if expected != OTHER:
+        assert expected in explain_matches(text, taxonomy)
+
+
+def test_an_unless_regex_is_checked(tmp_path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(
+        '[[topic]]\nid = "a"\nlabel = "A"\npatterns = ["x"]\nunless = ["re:(?<=y)x"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError, match="RE2"):
+        load_taxonomy(path)

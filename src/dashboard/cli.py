@@ -321,6 +321,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the enrichment against a gold JSON Lines file and print the tables and errors."""
+    from dashboard.evaluate import evaluate, format_report, load_gold
+
+    items = load_gold(args.gold)
+    result = evaluate(items)
+    print(format_report(result, errors=not args.summary))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dashboard",
@@ -388,6 +398,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same rows)")
     p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv or .parquet")
 
+    p = sub.add_parser("evaluate", help="precision/recall/F1 against a labelled JSON Lines file")
+    p.add_argument("gold", help="gold file in the dev set's format (../shared/devset/README.md)")
+    p.add_argument(
+        "--summary", action="store_true", help="print only the tables, not every miss and false hit"
+    )
+
     p = sub.add_parser("parties", help="list or search the party gazetteer")
     p.add_argument("query", nargs="?", help="name, abbreviation, id or country")
     return parser
@@ -408,6 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stats": cmd_stats,
             "compact": cmd_compact,
             "generate": cmd_generate,
+            "evaluate": cmd_evaluate,
         }
         return commands.get(args.command, cmd_parties)(args)
     except DatasetError as err:

@@ -13,21 +13,12 @@ import functools
 import re
 from collections.abc import Sequence
 
+from dashboard import schema
 from dashboard.errors import DatasetError
 from dashboard.paths import reference_file
 
-#: Our columns, in output order.
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "text",
-    "date",
-    "url",
-    "source_party",
-    "source_country",
-    "source_region",
-    "language",
-)
+#: Our columns, in output order (defined with the frame, in ``schema``).
+COLUMNS: tuple[str, ...] = schema.MAPPABLE_COLUMNS
 # Short keys a caller may use in a mapping instead of our full column names.
 MAPPING_ALIASES: dict[str, str] = {
     "party": "source_party",

@@ -29,10 +29,11 @@ import pandas as pd
 from dateutil import parser as dateutil_parser
 from dateutil import tz as dateutil_tz
 
+from dashboard import schema
 from dashboard.paths import reference_file
 
-PRECISIONS: tuple[str, ...] = ("day", "month", "year", "none")
-PRECISION_DTYPE = pd.CategoricalDtype(list(PRECISIONS), ordered=False)
+PRECISIONS = schema.PRECISIONS
+PRECISION_DTYPE = schema.PRECISION_DTYPE
 
 #: The years a ``datetime64[ns]`` column can hold whole (1677-09-21 .. 2262-04-11).
 NS_FIRST_YEAR, NS_LAST_YEAR = 1678, 2261

@@ -15,13 +15,14 @@ import functools
 import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import schema
 from dashboard.countries import CountryMatcher, load_country_matcher, load_regions
 from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer, load_gazetteer
@@ -33,15 +34,7 @@ if TYPE_CHECKING:
     from dashboard.topics import Taxonomy
 
 CHUNK_SIZE = 50_000
-ENRICHED_COLUMNS: tuple[str, ...] = (
-    "parties",
-    "party_countries",
-    "countries",
-    "topics",
-    "unresolved",
-    "region",
-    "continent",
-)
+ENRICHED_COLUMNS: tuple[str, ...] = schema.ENRICHED_COLUMNS
 
 
 def statement_texts(df: pd.DataFrame) -> pd.Series:
@@ -71,21 +64,31 @@ def _column_as_arrow(df: pd.DataFrame, column: str) -> pa.Array:
     return pc.utf8_trim_whitespace(pc.fill_null(array, ""))
 
 
-def _country_hints(df: pd.DataFrame, matcher: CountryMatcher) -> pd.Series | None:
+def _country_hints(
+    df: pd.DataFrame, matcher: CountryMatcher, from_url: pd.Series | None
+) -> pd.Series | None:
+    """The source country per row: the ``source_country`` column, else the page's domain."""
     if "source_country" not in df.columns:
-        return None
+        return from_url
     values = df["source_country"].astype(object)
     uniq = pd.unique(values)
     table = {v: matcher.lookup(v) for v in uniq if isinstance(v, str)}
     mapped = values.map(table).astype(object)
-    return mapped.where(mapped.notna(), "")
+    mapped = mapped.where(mapped.notna(), "")
+    if from_url is not None:
+        mapped = mapped.where(mapped != "", from_url)
+    return mapped
 
 
 def _party_hints(
-    df: pd.DataFrame, gazetteer: Gazetteer, countries: pd.Series | None
+    df: pd.DataFrame,
+    gazetteer: Gazetteer,
+    countries: pd.Series | None,
+    from_url: pd.Series | None,
 ) -> pd.Series | None:
+    """The source party per row: the ``source_party`` column, else the page's host name."""
     if "source_party" not in df.columns:
-        return None
+        return from_url
     values = df["source_party"].astype(object).where(df["source_party"].notna(), "")
     countries = countries if countries is not None else pd.Series("", index=df.index)
     pairs = pd.DataFrame({"party": values.astype(str), "country": countries.astype(str)})
@@ -95,7 +98,55 @@ def _party_hints(
     ]
     table = uniq.assign(id=resolved)
     merged = pairs.merge(table, on=["party", "country"], how="left")
-    return pd.Series(merged["id"].to_numpy(dtype=object), index=df.index)
+    hints = pd.Series(merged["id"].to_numpy(dtype=object), index=df.index)
+    if from_url is not None:
+        hints = hints.where(hints != "", from_url)
+    return hints
+
+
+def _url_hints(
+    df: pd.DataFrame, gazetteer: Gazetteer
+) -> tuple[pd.Series | None, pd.Series | None, np.ndarray | None]:
+    """Country, party and party-press flag per row from the page address (None without one)."""
+    if "url" not in df.columns:
+        return None, None, None
+    from dashboard.partycontext import url_hints
+
+    country, party, press = url_hints(df["url"], gazetteer)
+    country.index = party.index = df.index
+    return country, party, press.to_numpy(dtype=bool)
+
+
+def _given_languages(df: pd.DataFrame) -> np.ndarray | None:
+    """The dataset's own language codes ("" where blank), or None without such a column."""
+    if "language" not in df.columns:
+        return None
+    values = df["language"].astype(object)
+    return values.where(values.notna(), "").astype(str).str.strip().str.lower().to_numpy(object)
+
+
+def _fill_language(
+    prepared: PreparedTexts, given: np.ndarray | None
+) -> tuple[list[str], np.ndarray]:
+    """Language per statement: the given code, else a detected one ("" when unknown), and
+    which statements held no evidence at all (for the batch prior in ``enrich``)."""
+    from dashboard.language import detect_language
+
+    if given is not None and (given != "").all():
+        return given.tolist(), np.zeros(len(given), dtype=bool)  # nothing to detect
+    silent: list[np.ndarray] = []
+    detected = detect_language(prepared, prior=False, silent=silent)
+    if given is not None:
+        detected = np.where(given != "", given, detected)
+        silent[0] &= given == ""
+    return detected.tolist(), silent[0]
+
+
+def _years(df: pd.DataFrame) -> np.ndarray | None:
+    """The year of each statement (NaN when undated), so leaders are matched in office."""
+    if "date" not in df.columns or not pd.api.types.is_datetime64_any_dtype(df["date"]):
+        return None
+    return df["date"].dt.year.to_numpy(dtype=float, na_value=np.nan)
 
 
 @functools.lru_cache(maxsize=4)
@@ -142,14 +193,19 @@ def _enrich_chunk(
     taxonomy: Taxonomy,
     country_hints: pd.Series | None,
     party_hints: pd.Series | None,
-) -> dict[str, list[list[str]]]:
-    """The five list columns for one chunk of statement texts."""
+    years: np.ndarray | None = None,
+    languages: np.ndarray | None = None,
+    press: np.ndarray | None = None,
+) -> dict[str, list[Any] | np.ndarray]:
+    """The five list columns for one chunk of statement texts, its ``language`` codes
+    (``languages`` as given, the blanks detected) and ``silent``: which statements held no
+    language evidence (for the batch prior applied by ``enrich``)."""
     from dashboard.topics import tag_topics
 
     # Joined and normalised once; parties and countries are found in one walk over the text.
     prepared = PreparedTexts(texts)
     party_hits, country_hits = _merged_scanner(gazetteer, matcher).scan_each(prepared)
-    found = matcher.tidy(country_hits)
+    found = matcher.tidy(country_hits, prepared)
     linked = link_parties(
         prepared,
         gazetteer,
@@ -157,6 +213,8 @@ def _enrich_chunk(
         party_hints=party_hints,
         mentioned_countries=found,
         matches=party_hits,
+        years=years,
+        party_press=press,
     )
     parties = linked.parties.tolist()
     return {
@@ -165,6 +223,8 @@ def _enrich_chunk(
         "countries": matcher.find(prepared, linked.spans, matches=found).tolist(),
         "topics": tag_topics(texts, taxonomy).tolist(),
         "unresolved": linked.unresolved.tolist(),
+        "language": (language := _fill_language(prepared, languages))[0],
+        "silent": language[1],
     }
 
 
@@ -177,7 +237,8 @@ def enrich(
     progress: Callable[[float], None] | None = None,
 ) -> pd.DataFrame:
     """A new frame: ``df`` plus the columns ``parties``, ``party_countries``, ``countries``,
-    ``topics``, ``unresolved``, ``region`` and ``continent`` (see docs/architecture.md).
+    ``topics``, ``unresolved``, ``region``, ``continent`` and ``language`` (the dataset's own
+    codes kept, blanks detected; see docs/architecture.md).
 
     ``taxonomy`` is a ``Taxonomy``, a path to a taxonomy file, or None for ``data/topics.toml``;
     ``gazetteer`` and ``countries`` default to the bundled reference files. ``progress`` is
@@ -187,10 +248,15 @@ def enrich(
     matcher = countries or load_country_matcher()
     tax = _resolve_taxonomy(taxonomy)
     texts = statement_texts(df)
-    country_hints = _country_hints(df, matcher)
-    party_hints = _party_hints(df, gazetteer, country_hints)
+    url_country, url_party, press = _url_hints(df, gazetteer)
+    country_hints = _country_hints(df, matcher, url_country)
+    party_hints = _party_hints(df, gazetteer, country_hints, url_party)
+    years = _years(df)
+    languages = _given_languages(df)
     n = len(df)
-    out: dict[str, list[object]] = {c: [] for c in ENRICHED_COLUMNS[:5]}
+    chunk_columns = (*schema.LIST_COLUMNS, schema.LANGUAGE)
+    out: dict[str, list[object]] = {c: [] for c in chunk_columns}
+    silent_parts: list[np.ndarray] = []
     # Each chunk builds hundreds of thousands of small lists that live on; the cyclic garbage
     # collector would re-scan the growing heap over and over while nothing here can form a
     # cycle, so it is paused for the loop (and restored even on error).
@@ -207,7 +273,11 @@ def enrich(
                     tax,
                     None if country_hints is None else country_hints.iloc[rows],
                     None if party_hints is None else party_hints.iloc[rows],
+                    None if years is None else years[rows],
+                    None if languages is None else languages[rows],
+                    None if press is None else press[rows],
                 )
+                silent_parts.append(chunk.pop("silent"))
                 for column, values in chunk.items():
                     out[column].extend(values)
             if progress is not None:
@@ -216,7 +286,7 @@ def enrich(
         if gc_was_enabled:
             gc.enable()
     result = df.copy()
-    for column in ENRICHED_COLUMNS[:5]:
+    for column in schema.LIST_COLUMNS:
         result[column] = pd.Series(out[column], index=df.index, dtype=object)
     first_country = pd.Series(
         [gazetteer.country_of.get(p[0], "") if p else "" for p in out["parties"]],
@@ -227,4 +297,13 @@ def enrich(
     for column in ("region", "continent"):
         table = regions[column]
         result[column] = first_country.map(table).fillna("").astype("category")
+    # ISO 639-1 codes, "" when unknown; a given column keeps its place and its values. The
+    # batch prior (see language.py) is applied once over the whole frame, so the result does
+    # not depend on how the frame was cut into chunks.
+    from dashboard.language import apply_prior
+
+    codes = np.asarray(out["language"], dtype=object)
+    silent = np.concatenate(silent_parts) if silent_parts else np.zeros(0, dtype=bool)
+    languages = apply_prior(codes, silent) if len(codes) else codes
+    result["language"] = pd.Series(languages, index=df.index, dtype=object).astype("category")
     return result

@@ -30,17 +30,18 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.dataset import Dataset
-from dashboard.labels import country_name, party_distinct_short, topic_label
+from dashboard.labels import country_name, language_name, party_distinct_short, topic_label
 from dashboard.search import SearchIndex
 
 # URL parameter names; short because they end up in shared links.
 Q_FROM, Q_TO = "from", "to"
-Q_CONTINENT, Q_REGION, Q_COUNTRY, Q_PARTY, Q_TOPIC, Q_SEARCH = (
+Q_CONTINENT, Q_REGION, Q_COUNTRY, Q_PARTY, Q_TOPIC, Q_LANGUAGE, Q_SEARCH = (
     "continent",
     "region",
     "country",
     "party",
     "topic",
+    "lang",
     "q",
 )
 QUERY_KEYS: tuple[str, ...] = (
@@ -51,6 +52,7 @@ QUERY_KEYS: tuple[str, ...] = (
     Q_COUNTRY,
     Q_PARTY,
     Q_TOPIC,
+    Q_LANGUAGE,
     Q_SEARCH,
 )
 # FilterSpec field -> (URL key, column it filters, words for notices and captions).
@@ -60,6 +62,7 @@ _LIST_FILTERS: dict[str, tuple[str, str, str, str]] = {
     "countries": (Q_COUNTRY, "party_countries", "party country", "party countries"),
     "parties": (Q_PARTY, "parties", "party", "parties"),
     "topics": (Q_TOPIC, "topics", "topic", "topics"),
+    "languages": (Q_LANGUAGE, "language", "language", "languages"),
 }
 MAX_SEARCH_LENGTH = 500
 _CAPTION_ITEMS = 3
@@ -285,6 +288,7 @@ class FilterSpec:
     countries: tuple[str, ...] = ()
     parties: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     search: str = ""
 
     def __post_init__(self) -> None:
@@ -353,6 +357,7 @@ class FilterSpec:
             "countries": country_name,
             "parties": party_distinct_short,
             "topics": topic_label,
+            "languages": language_name,
         }
         for name, (_, _, singular, plural) in _LIST_FILTERS.items():
             values = getattr(self, name)
@@ -371,7 +376,13 @@ class FilterSpec:
             shorts = [party_distinct_short(p) for p in self.parties[:_CAPTION_ITEMS]]
             more = "-etc" if len(self.parties) > _CAPTION_ITEMS else ""
             parts.append("-".join(_slug_part(s) for s in shorts) + more)
-        for values in (self.countries, self.continents, self.regions, self.topics):
+        for values in (
+            self.countries,
+            self.continents,
+            self.regions,
+            self.topics,
+            self.languages,
+        ):
             if values:
                 more = "-etc" if len(values) > _CAPTION_ITEMS else ""
                 parts.append("-".join(_slug_part(v) for v in values[:_CAPTION_ITEMS]) + more)

@@ -64,10 +64,22 @@ GENERIC_PHRASES: frozenset[str] = frozenset(
         "labor party",
         "left party",
         "the left",
+        # The same in the languages of the parties' own press: "il Partito Comunista" in an
+        # Italian text is whichever party the text is about, not Italy's PC.
+        "partito comunista",
+        "partido comunista",
+        "parti communiste",
+        "kommunistische partei",
+        "komunistyczna partia",
+        "коммунистическая партия",
+        "компартия",
+        "κομμουνιστικό κόμμα",
+        "الحزب الشيوعي",
     }
 )
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SHORT_QUALIFIED = re.compile(r"^([A-Z]{2,6}) ?\(([A-Z]{1,3}(?:-[A-Z]{1,2})?)\)$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
 
 
@@ -76,13 +88,26 @@ def _split(value: str) -> list[str]:
 
 
 def spelling_variants(name: str) -> Iterator[str]:
-    """Mechanical variants of a name: hyphens written as spaces ("All-Workers" ~ "All Workers").
+    """Mechanical variants of a name: hyphens written as spaces ("All-Workers" ~ "All Workers"),
+    a long name's qualifier glued on ("Communist Party of Nepal(United)").
 
     Quote styles need no variants: the scanner maps curly quotes to straight ones in both
     patterns and texts.
     """
     if "-" in name:
         yield name.replace("-", " ")
+    if " (" in name and len(name) > 12:
+        # Long names with a qualifier are often glued: "Communist Party of Nepal(Maoist)".
+        yield name.replace(" (", "(")
+    short = _SHORT_QUALIFIED.match(name)
+    if short:
+        # "CPI(M)" is also written "CPI(m)", "CPI (M)" and "CPI (m)".
+        head, qualifier = short.groups()
+        for gap in ("", " "):
+            for q in (qualifier, qualifier.lower()):
+                variant = f"{head}{gap}({q})"
+                if variant != name:
+                    yield variant
 
 
 @dataclass(frozen=True, eq=False)

@@ -74,6 +74,21 @@ def is_ambiguous_abbreviation(abbreviation: str) -> bool:
     return abbreviation in _ambiguous_abbreviations(str(data_dir() / "parties.csv"))
 
 
+@functools.lru_cache(maxsize=256)
+def language_name(code: str) -> str:
+    """``"el"`` -> ``"Greek"`` (ISO 639 names from pycountry); "Unknown" for ""."""
+    value = str(code).strip().lower()
+    if not value:
+        return "Unknown"
+    try:
+        import pycountry
+
+        language = pycountry.languages.get(alpha_2=value) or pycountry.languages.get(alpha_3=value)
+    except (ImportError, LookupError, KeyError):
+        language = None
+    return str(language.name) if language is not None else str(code)
+
+
 @functools.lru_cache(maxsize=1024)
 def country_name(iso3: str) -> str:
     """``"GRC"`` -> ``"Greece"``; pycountry's short common name where it has one, else the id."""

@@ -11,17 +11,25 @@ whose context cue (leader, newspaper, city, demonym) it contains, (c) the row's 
 source party. Otherwise it is reported in ``unresolved`` and never guessed. The rules are applied
 with array operations over all ambiguous mentions at once; the only per-item Python is cutting
 the text of each unresolved name.
+
+Beyond the gazetteer's own names the scan holds: the generated names of each country's party
+(``variants.py``); bare names ("Communist Party", "الحزب الشيوعي", "the Party") that a leader, the
+one country named or the source site resolve; "the communist parties of A, B and C" lists.
+Short names that are common acronyms elsewhere ("CPU", "PCE") count only with party context
+(``_clash_in_context``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from dashboard.countries import CountryMatcher
 from dashboard.gazetteer import Gazetteer
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
@@ -50,6 +58,19 @@ BLOCKED_NAMES: tuple[str, ...] = (
     "Communist Parties",
 )
 BLOCK_KEY = "\x00not-a-party"
+# Bare names ("Communist Party", "the Party") from data/generic_party_names.csv: resolved from
+# a leader, the one country named or the source (BARE_KEY), or from the source only.
+BARE_KEY = "\x00bare:context"
+BARE_SOURCE_KEY = "\x00bare:source"
+LIST_KEY = "\x00bare:list"
+# A batch of at least PRESS_MIN_ROWS statements of which PRESS_SHARE name a party is party
+# press: there a short name that is also a common acronym ("CPU") is the party.
+PRESS_MIN_ROWS = 20
+PRESS_SHARE = 0.3
+# Between the countries of "the communist parties of Greece, Turkey and Russia".
+_LIST_GLUE = re.compile(
+    r"\s*(?:,\s*(?:and\s+|y\s+|et\s+|e\s+|und\s+)?|\s+(?:and|y|et|e|und|&)\s+)\Z"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,12 +87,75 @@ class LinkResult:
     spans: pd.DataFrame
 
 
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """Reference data for bare names: leaders (scanner and years) and each country's party."""
+
+    leaders: TextScanner
+    leader_years: pd.DataFrame
+    main_party: dict[str, str]
+    clashes: frozenset[str]
+    clash_ids: frozenset[str]
+    party_words: TextScanner
+    strong_cues: TextScanner
+
+
 @functools.lru_cache(maxsize=8)
-def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner]:
+def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]:
+    from dashboard.countries import load_country_matcher
+    from dashboard.partycontext import (
+        load_acronym_clashes,
+        load_generic_names,
+        load_leaders,
+        load_party_words,
+    )
+    from dashboard.variants import main_parties, template_patterns
+
+    matcher = load_country_matcher()
     pairs = list(zip(gazetteer.patterns["pattern"], gazetteer.patterns["id"], strict=True))
+    generated = template_patterns(gazetteer, matcher)
+    pairs += list(zip(generated["pattern"], generated["id"], strict=True))
     pairs += [(name, BLOCK_KEY) for name in BLOCKED_NAMES]
+    generic = load_generic_names()
+    bare_key = generic["resolve_from"].map(
+        {"context": BARE_KEY, "source": BARE_SOURCE_KEY, "list": LIST_KEY}
+    )
+    pairs += list(zip(generic["phrase"], bare_key, strict=True))
     context = list(zip(gazetteer.context["cue"], gazetteer.context["id"], strict=True))
-    return TextScanner(pairs), TextScanner(context)
+    leaders = load_leaders()
+    leaders = leaders[leaders["party"].isin(gazetteer.ids)].reset_index(drop=True)
+    extra = _Context(
+        leaders=TextScanner(zip(leaders["leader"], leaders.index.astype(str), strict=True)),
+        leader_years=leaders,
+        main_party=main_parties(gazetteer, matcher),
+        clashes=(clashes := frozenset(load_acronym_clashes()["acronym"])),
+        clash_ids=frozenset(
+            gazetteer.patterns.loc[gazetteer.patterns["pattern"].isin(clashes), "id"]
+        ),
+        party_words=TextScanner((w, "party") for w in load_party_words()["word"]),
+        # A country or city says nothing about a party in general news ("India's CPI
+        # inflation"); leaders and newspapers do.
+        strong_cues=TextScanner(
+            pair
+            for pair, place in zip(context, _names_a_place(matcher, context), strict=True)
+            if not place
+        ),
+    )
+    # Bare names count only as written ("Communist Party"): "the only communist party in Nepal"
+    # describes, it does not name.
+    # Short names with a qualifier ("CPI(m)", "KKE (m-l)") are matched as written like other
+    # short names, though they hold a lower-case letter: "cpi(m)" in running text is noise.
+    short_qualified = {p for p, _ in pairs if "(" in p and sum(c.isalpha() for c in p) <= 6}
+    scanner = TextScanner(pairs, case_sensitive=set(generic["phrase"]) | short_qualified)
+    return scanner, TextScanner(context), extra
+
+
+def _names_a_place(matcher: CountryMatcher, cues: list[tuple[str, str]]) -> np.ndarray:
+    """Per context cue, whether it holds a country, demonym or city (one scan of all cues)."""
+    found = matcher.scan([cue for cue, _ in cues])
+    place = np.zeros(len(cues), dtype=bool)
+    place[found["row"].to_numpy()] = True
+    return place
 
 
 def party_scanner(gazetteer: Gazetteer) -> TextScanner:
@@ -114,6 +198,8 @@ def link_parties(
     party_hints: pd.Series | None = None,
     mentioned_countries: pd.Series | pd.DataFrame | None = None,
     matches: pd.DataFrame | None = None,
+    years: np.ndarray | None = None,
+    party_press: np.ndarray | None = None,
 ) -> LinkResult:
     """Find the parties each text names.
 
@@ -122,22 +208,51 @@ def link_parties(
     countries each full text mentions, either per-row ISO-3 lists or the ``row, iso3`` frame of
     ``CountryMatcher.scan`` (computed here, for the ambiguous rows only, when not given). All are
     aligned with ``texts`` by position. ``matches`` reuses a ``party_scanner(gazetteer)`` scan
-    of the same texts (``enrich`` scans parties and countries in one merged pass).
+    of the same texts (``enrich`` scans parties and countries in one merged pass). ``years``
+    (float, NaN when undated) limits leaders to those in office that year, give or take one.
+    ``party_press`` (bool per row) marks statements from party or party-press sites, where a
+    short name that is also a common acronym needs no further party context.
+
+    A bare name ("Communist Party", "Partido Comunista", "the Party") in a statement that names
+    no party otherwise is resolved, in this order, from a leader named in it, the one country it
+    names (that country's communist party, see ``variants.main_parties``), the source party,
+    or the source country; "the Party" and other source-only names only from the source party.
     """
     prepared = prepare(texts)
     n = prepared.n
     index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(n)
-    scanner, context_scanner = _scanners(gazetteer)
+    scanner, context_scanner, extra = _scanners(gazetteer)
     if matches is None:
         matches = scanner.scan(prepared)
     keys = scanner.keys
-    block_code = keys.index(BLOCK_KEY) if BLOCK_KEY in keys else -1
+    special = [
+        keys.index(k) if k in keys else -1 for k in (BLOCK_KEY, BARE_KEY, BARE_SOURCE_KEY, LIST_KEY)
+    ]
     code = matches["key"].cat.codes.to_numpy().astype(np.int64)
-    keep = code != block_code
+    lists = np.flatnonzero(code == special[3])
+    bare = np.isin(code, special[1:3])
+    if bare.any():
+        # A bare name that is part of a longer name the gazetteer lacks ("Revolutionary
+        # Communist Party", "الحزب الشيوعي العمالي") names some other party: drop it.
+        where = np.flatnonzero(bare)
+        items, starts, ends = prepared.items, matches["start"].to_numpy(), matches["end"].to_numpy()
+        alone = [
+            _standalone(items[r], starts[i], ends[i])
+            for i, r in zip(where, matches["row"].to_numpy()[where], strict=True)
+        ]
+        bare[where[~np.asarray(alone, dtype=bool)]] = False
+    bare_row = matches["row"].to_numpy()[bare]
+    bare_source_only = code[bare] == special[2]
+    keep = ~np.isin(code, special)
     row = matches["row"].to_numpy()[keep]
     start = matches["start"].to_numpy()[keep]
     end = matches["end"].to_numpy()[keep]
     code = code[keep]
+    if extra.clash_ids:
+        ok = _clash_in_context(
+            prepared, keys, (row, start, end, code), extra, party_hints, party_press
+        )
+        row, start, end, code = row[ok], start[ok], end[ok], code[ok]
 
     # Rows of one span are adjacent (scan sorts by row, start): count keys per span.
     new_span = np.ones(len(row), dtype=bool)
@@ -160,6 +275,33 @@ def link_parties(
         res_row = np.concatenate([res_row, row[chosen]])
         res_start = np.concatenate([res_start, start[chosen]])
         res_code = np.concatenate([res_code, code[chosen]])
+    if len(bare_row):
+        add_row, add_code = _resolve_bare(
+            prepared,
+            keys,
+            (bare_row, bare_source_only, np.unique(np.concatenate([res_row, row]))),
+            extra,
+            (_hint_array(country_hints, n), _hint_array(party_hints, n)),
+            mentioned_countries,
+            years,
+        )
+        bare_start = matches["start"].to_numpy()[bare]
+        first = np.unique(bare_row, return_index=True)[1]
+        start_of = dict(zip(bare_row[first].tolist(), bare_start[first].tolist(), strict=True))
+        res_row = np.concatenate([res_row, add_row])
+        res_start = np.concatenate(
+            [res_start, np.array([start_of[r] for r in add_row.tolist()], dtype=np.int64)]
+        )
+        res_code = np.concatenate([res_code, add_code])
+
+    extra_spans = pd.DataFrame({"row": [], "start": [], "end": []}, dtype=np.int64)
+    if len(lists):
+        l_row, l_start, l_code, extra_spans = _resolve_lists(
+            prepared, keys, matches.iloc[lists], extra, mentioned_countries
+        )
+        res_row = np.concatenate([res_row, l_row])
+        res_start = np.concatenate([res_start, l_start])
+        res_code = np.concatenate([res_code, l_code])
 
     # Order of first mention, each party once per row.
     order = np.lexsort((res_start, res_row))
@@ -169,6 +311,8 @@ def link_parties(
     key_array = np.asarray(keys, dtype=object)
     parties = lists_by_row(res_row[first], key_array[res_code[first]], n)
     spans = pd.DataFrame({"row": row[new_span], "start": start[new_span], "end": end[new_span]})
+    if len(extra_spans):
+        spans = pd.concat([spans, extra_spans], ignore_index=True)
     return LinkResult(
         parties=pd.Series(parties, index=index, dtype=object, name="parties"),
         unresolved=pd.Series(unresolved, index=index, dtype=object, name="unresolved"),
@@ -261,3 +405,230 @@ def _resolve_ambiguous(
     frame = frame.drop_duplicates()
     unresolved = lists_by_row(frame["row"].to_numpy(), frame["name"].to_numpy(), prepared.n)
     return amb[chosen], unresolved
+
+
+@functools.lru_cache(maxsize=8)
+def _packed(acronyms: frozenset[str]) -> np.ndarray:
+    """Each acronym's characters packed into one integer, 8 bits each (see _clash_in_context).
+    A non-Latin-1 character packs as 255, so it can only equal itself or another such."""
+    out = []
+    for acronym in acronyms:
+        value = 0
+        for k, char in enumerate(acronym):
+            value |= min(ord(char), 255) << (8 * k)
+        out.append(value)
+    return np.array(out, dtype=np.uint64)
+
+
+def _clash_in_context(
+    prepared: PreparedTexts,
+    keys: list[str],
+    matches: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    extra: _Context,
+    party_hints: pd.Series | None,
+    party_press: np.ndarray | None = None,
+) -> np.ndarray:
+    """Which matches to keep: all but short names that are also common acronyms ("CPU",
+    "PCE", "SFI", data/acronym_clashes.csv) written as that acronym in a statement without
+    party context.
+
+    Party context is a word such as "party", "communist", "central committee" in any of the
+    statement's languages (data/party_context_words.csv), a context cue of that party (its
+    leader, newspaper, city), another party named, or a source party. In party press - at
+    least 30% of a batch of 20 or more statements already name a party - every mention stands.
+    """
+    row, start, end, code = matches
+    n = prepared.n
+    ok = np.ones(len(row), dtype=bool)
+    key_array = np.asarray(keys, dtype=object)
+    clash_codes = np.array([i for i, k in enumerate(keys) if k in extra.clash_ids], dtype=np.int64)
+    maybe = np.flatnonzero(np.isin(code, clash_codes))
+    if len(maybe) == 0:
+        return ok
+    items = prepared.items
+    # Is the matched text exactly one of the acronyms? Compared as integers built from the
+    # code points (acronyms are short), without cutting strings out of the texts.
+    cp = prepared.codepoints
+    g_start = prepared.row_start[row[maybe]] + start[maybe]
+    size = end[maybe] - start[maybe]
+    width = max(len(a) for a in extra.clashes)
+    packed = np.zeros(len(maybe), dtype=np.uint64)
+    for k in range(width):
+        char = cp[np.minimum(g_start + k, len(cp) - 1)].astype(np.uint64)
+        packed |= np.where(k < size, np.minimum(char, 255), 0).astype(np.uint64) << np.uint64(8 * k)
+    clash = (size <= width) & np.isin(packed, _packed(extra.clashes))
+    suspect = maybe[clash]
+    if len(suspect) == 0:
+        return ok
+    # Rows that name a party by something other than a clashing acronym.
+    plain = np.ones(len(row), dtype=bool)
+    plain[suspect] = False
+    named = np.unique(row[plain])
+    if n >= PRESS_MIN_ROWS and len(named) >= PRESS_SHARE * n:
+        return ok
+    rows = np.unique(row[suspect])
+    hint = _hint_array(party_hints, n)[rows] != ""
+    if party_press is not None:
+        hint |= np.asarray(party_press, dtype=bool)[rows]
+    texts = [items[r] for r in rows]
+    worded = rows[np.unique(extra.party_words.scan(texts)["row"].to_numpy())]
+    cues = extra.strong_cues.scan(texts)
+    cue_pairs = set(
+        zip(rows[cues["row"].to_numpy()].tolist(), cues["key"].astype(str).tolist(), strict=True)
+    )
+    good_rows = set(rows[hint].tolist()) | set(worded.tolist()) | set(named.tolist())
+    for i in suspect:
+        r = int(row[i])
+        ok[i] = r in good_rows or (r, key_array[code[i]]) in cue_pairs
+    return ok
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s*$")
+_WORD_AFTER = re.compile(r"^\s*(\S+)")
+# Words that may stand before a bare name with a capital letter without being part of a name.
+_LEAD_WORDS = frozenset({"the", "der", "die", "das", "el", "la", "le", "il", "o", "a", "our"})
+# "Communist Party of ..." whose rest the gazetteer does not know is some other party.
+_CONTINUATIONS = frozenset(
+    {"of", "de", "du", "des", "di", "del", "della", "da", "do", "von", "der", "(m)", "(ml)"}
+)
+# Capitalised words that follow a party's name without being part of it ("CP National
+# Committee", "Communist Party Congress").
+_ORGAN_WORDS = frozenset(
+    {"congress", "central", "committee", "national", "general", "secretary", "chairman",
+     "leader", "leaders", "politburo", "political", "executive", "members", "member"}
+)  # fmt: skip
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """Whether a bare name at ``start:end`` is not a piece of a longer, unknown party name.
+
+    Not when a capitalised word runs into it from before (a sentence's first word, an article
+    or a possessive aside) or after it, nor when an Arabic adjective with the article follows.
+    """
+    before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
+    if before and before.group(1)[0].isupper():
+        word = before.group(1)
+        head = text[: start - len(before.group(0))].rstrip()
+        sentence_start = not head or head[-1] in ".:!?\n\"'«»“”-–—|(" or head.endswith("\x00")
+        possessive = word.endswith(("'s", "’s"))
+        if not (sentence_start or possessive or word.casefold() in _LEAD_WORDS):
+            return False
+    after = _WORD_AFTER.match(text[end : end + 40])
+    if after:
+        word = after.group(1).strip(".,;:!?\"'()")
+        if word and word[0].isupper() and word.casefold() not in _ORGAN_WORDS:
+            return False
+        if word.startswith("ال") or word.casefold() in _CONTINUATIONS:
+            return False
+    return True
+
+
+def _resolve_lists(
+    prepared: PreparedTexts,
+    keys: list[str],
+    lists: pd.DataFrame,
+    extra: _Context,
+    mentioned_countries: pd.Series | pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Parties of "the communist parties of Greece, Turkey and Russia": for each such phrase,
+    the chain of country names right after it, joined by commas and "and", each giving that
+    country's communist party. Returns rows, starts and codes of the parties, and the spans of
+    those country names (they are parts of party names now, not countries mentioned)."""
+    rows = np.unique(lists["row"].to_numpy())
+    if isinstance(mentioned_countries, pd.DataFrame) and "start" in mentioned_countries:
+        found = mentioned_countries[np.isin(mentioned_countries["row"].to_numpy(), rows)]
+    else:
+        from dashboard.countries import load_country_matcher
+
+        found = load_country_matcher().scan([prepared.items[r] for r in rows])
+        found = found.assign(row=rows[found["row"].to_numpy()])
+    by_row = {r: g.sort_values("start") for r, g in found.groupby("row")}
+    code_of = {k: i for i, k in enumerate(keys)}
+    out_row, out_start, out_code, spans = [], [], [], []
+    for r, s, e in zip(lists["row"], lists["start"], lists["end"], strict=True):
+        text, pos = prepared.items[r], e
+        mentions = by_row.get(r)
+        if mentions is None:
+            continue
+        for m_start, m_end, iso3 in zip(
+            mentions["start"], mentions["end"], mentions["iso3"].astype(str), strict=True
+        ):
+            if m_start < pos:
+                continue
+            gap = text[pos:m_start]
+            first = pos == e
+            if (first and gap.strip()) or (not first and not _LIST_GLUE.match(gap)):
+                break
+            party = extra.main_party.get(iso3, "")
+            if party in code_of:
+                out_row.append(r)
+                out_start.append(s)
+                out_code.append(code_of[party])
+            spans.append((r, m_start, m_end))
+            pos = m_end
+    span_frame = pd.DataFrame(spans, columns=["row", "start", "end"], dtype=np.int64)
+    return (
+        np.asarray(out_row, dtype=np.int64),
+        np.asarray(out_start, dtype=np.int64),
+        np.asarray(out_code, dtype=np.int64),
+        span_frame,
+    )
+
+
+def _resolve_bare(
+    prepared: PreparedTexts,
+    keys: list[str],
+    bare: tuple[np.ndarray, np.ndarray, np.ndarray],
+    extra: _Context,
+    hints: tuple[np.ndarray, np.ndarray],
+    mentioned_countries: pd.Series | pd.DataFrame | None,
+    years: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and party codes for the bare names of rows that name no party otherwise."""
+    bare_row, source_only, named_rows = bare
+    code_of = {k: i for i, k in enumerate(keys)}
+    # Per row: is any bare name there one that context may resolve (not source-only)?
+    frame = pd.DataFrame({"row": bare_row, "context": ~source_only})
+    frame = frame[~frame["row"].isin(named_rows)]
+    per_row = frame.groupby("row")["context"].any()
+    rows = per_row.index.to_numpy(dtype=np.int64)
+    if len(rows) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    by_context = per_row.to_numpy(dtype=bool)
+    choice = np.full(len(rows), "", dtype=object)
+
+    # 1. a leader named in the statement (in office that year when the row is dated)
+    hits = extra.leaders.scan([prepared.items[r] for r in rows])
+    if len(hits):
+        leader = extra.leader_years.iloc[hits["key"].astype(int).to_numpy()]
+        year = years[rows[hits["row"].to_numpy()]] if years is not None else np.nan
+        year = np.broadcast_to(np.asarray(year, dtype=float), len(hits))
+        fits = np.isnan(year) | (
+            (np.nan_to_num(leader["from"].to_numpy(), nan=0) - 1 <= year)
+            & (year <= np.nan_to_num(leader["to"].to_numpy(), nan=9999) + 1)
+        )
+        found = pd.DataFrame({"row": hits["row"].to_numpy()[fits], "id": leader["party"][fits]})
+        unique = found.drop_duplicates().groupby("row")["id"].agg(["first", "size"])
+        one = unique[unique["size"] == 1]
+        choice[one.index.to_numpy()] = one["first"].to_numpy()
+
+    # 2. the site's own party ("the Party" on kke.gr)
+    country_hint, party_hint = hints[0][rows], hints[1][rows]
+    choice = np.where(choice == "", party_hint, choice)
+
+    # 3. the one country the statement names, when that country has a communist party
+    mentioned = _mentioned_long(mentioned_countries, prepared, rows)
+    countries = mentioned.drop_duplicates().groupby("row")["iso3"].agg(["first", "size"])
+    countries = countries[countries["size"] == 1]
+    position = np.searchsorted(rows, countries.index.to_numpy())
+    party = countries["first"].map(extra.main_party).fillna("").to_numpy(dtype=object)
+    open_ = (choice[position] == "") & by_context[position]
+    choice[position[open_]] = party[open_]
+
+    # 4. (context names only) the communist party of the source's country
+    by_source = np.array([extra.main_party.get(c, "") for c in country_hint], dtype=object)
+    choice = np.where((choice == "") & by_context, by_source, choice)
+
+    codes = np.array([code_of.get(c, -1) for c in choice], dtype=np.int64)
+    ok = codes >= 0
+    return rows[ok], codes[ok]

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO, NoReturn
 import numpy as np
 import pandas as pd
 
+from dashboard import schema
 from dashboard.columns import (
     COLUMNS,
     MAPPING_ALIASES,
@@ -64,7 +65,7 @@ _FORMATS = {
     ".xlsx": "xlsx",
 }
 
-CATEGORY_COLUMNS: tuple[str, ...] = ("source_party", "source_country", "source_region", "language")
+CATEGORY_COLUMNS: tuple[str, ...] = tuple(c for c in schema.HINT_COLUMNS if c in COLUMNS)
 
 _HEAD = 8192
 _LINE_END = re.compile(r"\r\n|\r|\n")

@@ -31,6 +31,26 @@ from dashboard.view import View
 
 TOP_N = 10
 LATEST_N = 10
+# Bars one time chart may draw: about 90 bytes of figure JSON each, so a chart stays under 1 MB.
+MAX_BARS = 8_000
+
+
+def counts_that_fit(
+    view: View,
+    granularity: ag.Granularity,
+    max_bars: int | None = None,
+    **breakdown: object,
+) -> tuple[ag.Granularity, pd.DataFrame]:
+    """``count_by_period`` at ``granularity``, or at the finest coarser one whose chart has at
+    most ``max_bars`` bars (days over 26 years broken down by party would be 87,000 bars and
+    8 MB of figure). Returns the granularity used and its counts."""
+    limit = MAX_BARS if max_bars is None else max_bars
+    order = list(ag.GRANULARITIES)
+    for candidate in order[order.index(granularity) :]:
+        counts = ag.count_by_period(view.df, candidate, **breakdown)  # type: ignore[arg-type]
+        if len(counts) <= limit:
+            return candidate, counts  # type: ignore[return-value]
+    return candidate, counts  # type: ignore[return-value]
 
 
 def by_date(ds: Dataset, mask: np.ndarray, limit: int, newest: bool = True) -> np.ndarray:
@@ -140,7 +160,8 @@ BREAKDOWN_NAMES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class TimelineData:
-    granularity: ag.Granularity
+    granularity: ag.Granularity  # as drawn: coarser than ``requested`` when that has too many bars
+    requested: ag.Granularity
     breakdown: ag.Breakdown
     mode: str
     window: int
@@ -183,7 +204,10 @@ def timeline(
     """Statements per period (and group), where they were placed, a rolling mean (counts
     only) and the meetings that fall in the charted span."""
     long = _breakdown_long(view, breakdown)
-    counts = ag.count_by_period(view.df, granularity, breakdown=breakdown, long=long, top_n=top_n)
+    requested = granularity
+    granularity, counts = counts_that_fit(
+        view, granularity, breakdown=breakdown, long=long, top_n=top_n
+    )
     window = window if mode == "count" else 0
     events, error = None, ""
     if show_events and len(counts):
@@ -194,6 +218,7 @@ def timeline(
             error = str(err)
     return TimelineData(
         granularity=granularity,
+        requested=requested,
         breakdown=breakdown,
         mode=mode,
         window=window,
@@ -239,7 +264,8 @@ def timeline_selection(
 
 @dataclass(frozen=True)
 class TopicsData:
-    granularity: ag.Granularity
+    granularity: ag.Granularity  # as drawn (see ``counts_that_fit``)
+    requested: ag.Granularity
     mode: str
     shares: pd.DataFrame
     over_time: pd.DataFrame
@@ -289,13 +315,15 @@ def topics(
     # Short column labels ("KKE", "CPC (Canada)"): the country goes only where an abbreviation
     # is shared, so the labels under the cells stay short enough to read.
     by_party["col_label"] = by_party["col"].map(party_distinct_short).astype("str")
+    drawn, over_time = counts_that_fit(
+        view, granularity, breakdown="topic", long=topics_long, top_n=10
+    )
     return TopicsData(
-        granularity=granularity,
+        granularity=drawn,
+        requested=granularity,
         mode=mode,
         shares=ag.topic_shares(view.df, topics_long),
-        over_time=ag.count_by_period(
-            view.df, granularity, breakdown="topic", long=topics_long, top_n=10
-        ),
+        over_time=over_time,
         by_country=ag.crosstab(
             view.df,
             topics_long,

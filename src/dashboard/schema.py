@@ -41,6 +41,18 @@ PRECISION_DTYPE = pd.CategoricalDtype(list(PRECISIONS))
 TEXT_COLUMNS: tuple[str, ...] = (ID, TITLE, TEXT, URL)
 #: Columns ``load_statements`` always writes, in order.
 LOADED_COLUMNS: tuple[str, ...] = (ID, TITLE, TEXT, DATE, DATE_PRECISION, URL)
+#: The columns a dataset's own columns can be mapped to (``--map``, the Data page), in order.
+MAPPABLE_COLUMNS: tuple[str, ...] = (
+    ID,
+    TITLE,
+    TEXT,
+    DATE,
+    URL,
+    "source_party",
+    "source_country",
+    "source_region",
+    LANGUAGE,
+)
 #: Optional hint columns a dataset may carry (kept as categoricals when present).
 HINT_COLUMNS: tuple[str, ...] = (
     "source_party",
@@ -51,10 +63,15 @@ HINT_COLUMNS: tuple[str, ...] = (
 )
 #: List columns ``enrich`` adds: ids in order of first mention, or sorted ISO-3 codes.
 LIST_COLUMNS: tuple[str, ...] = (PARTIES, PARTY_COUNTRIES, COUNTRIES, TOPICS, UNRESOLVED)
-#: One value per statement, derived by ``enrich`` from the first party's home country.
-ENRICHED_CATEGORIES: tuple[str, ...] = (REGION, CONTINENT)
+#: One value per statement: region and continent of the first party's home country, and the
+#: statement's language (ISO 639-1, given or detected; "" when unknown).
+ENRICHED_CATEGORIES: tuple[str, ...] = (REGION, CONTINENT, LANGUAGE)
 ENRICHED_COLUMNS: tuple[str, ...] = (*LIST_COLUMNS, *ENRICHED_CATEGORIES)
-CATEGORY_COLUMNS: tuple[str, ...] = (*ENRICHED_CATEGORIES, *HINT_COLUMNS)
+CATEGORY_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys((*ENRICHED_CATEGORIES, *HINT_COLUMNS)))
+#: The order of the columns in a conformed frame (columns this module does not know follow).
+COLUMN_ORDER: tuple[str, ...] = tuple(
+    dict.fromkeys((*LOADED_COLUMNS, *HINT_COLUMNS, *LIST_COLUMNS, *ENRICHED_CATEGORIES))
+)
 #: The columns a file must have to be read as already enriched (no second enrichment).
 ENRICHED_MARKERS: frozenset[str] = frozenset({PARTIES, PARTY_COUNTRIES, COUNTRIES, TOPICS})
 #: What filters and aggregations read for every row; a filtered view holds only these.
@@ -180,7 +197,8 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     for col in ENRICHED_CATEGORIES:
         if col not in out.columns:
             out[col] = pd.Categorical([""] * n)
-    return out
+    known = [c for c in COLUMN_ORDER if c in out.columns]
+    return out[known + [c for c in out.columns if c not in COLUMN_ORDER]]
 
 
 def empty_enriched_frame(extra: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -46,6 +46,7 @@ def _replace_special(match: re.Match[str]) -> str:
 _ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
 
 MATCH_COLUMNS = ("row", "start", "end", "key")
+_EXACT_WIDTH = 10
 
 # Characters of lower-cased news text, most frequent first (see TextScanner._build).
 _COMMON_CHARS = " etaoinsrhldcumfpgwybv,.k-'\"()0123456789:;/jxqz\x00"
@@ -81,8 +82,10 @@ def is_case_sensitive(pattern: str) -> bool:
     Lower-cased they are ordinary words ("us") or noise, so they are matched exactly; longer
     names and anything with a lower-case letter match in any case.
     """
+    if pattern != pattern.upper():  # a lower-case letter: the common case, decided in C
+        return False
     letters = [c for c in pattern if c.isalpha()]
-    return bool(letters) and len(letters) <= 5 and not any(c.islower() for c in letters)
+    return bool(letters) and len(letters) <= 5
 
 
 def _is_spaced_word_char(char: str) -> bool:
@@ -112,17 +115,37 @@ def as_text_list(texts: pd.Series | Sequence[str]) -> list[str]:
     ]
 
 
+def _collapse_spaces(text: str) -> str:
+    """Runs of spaces, line breaks and tabs as one space (str.replace runs at C speed)."""
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
 class PreparedTexts:
-    """Texts joined with a separator and normalised once, ready for any number of scanners."""
+    """Texts joined with a separator and normalised once, ready for any number of scanners.
+
+    Runs of whitespace (a line break inside "Sudanese Communist \nParty", double spaces) are
+    collapsed to one space in ``items`` (and so in every match position reported against them),
+    so a name broken over a line still matches.
+    """
 
     def __init__(self, texts: pd.Series | Sequence[str]) -> None:
-        self.items: list[str] = as_text_list(texts)
+        # Only texts holding two spaces, a line break or a tab can hold a run of whitespace;
+        # the substring checks run at C speed, and so do the replacements.
+        items = [
+            _collapse_spaces(t) if ("  " in t or "\n" in t or "\t" in t or "\r" in t) else t
+            for t in as_text_list(texts)
+        ]
+        collapsed = SEPARATOR.join(items)
+        self.items: list[str] = items
         self.n = len(self.items)
         lengths = np.fromiter(map(len, self.items), dtype=np.int64, count=self.n)
         self.row_start = np.zeros(self.n, dtype=np.int64)
         if self.n:
             np.cumsum(lengths[:-1] + 1, out=self.row_start[1:])
-        self.joined = SEPARATOR.join(self.items)
+        self.joined = collapsed
 
     @functools.cached_property
     def exact(self) -> str:
@@ -184,15 +207,17 @@ def keep_longest(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     overlaps = np.flatnonzero(ds[1:] < de[:-1])
     if len(overlaps) == 0:
         return keep
+    # Clusters of overlapping spans: a new cluster starts where a span begins at or after the
+    # end of every earlier one. Only clusters of two or more spans (few) are walked in Python.
+    reach = np.maximum.accumulate(de)
+    new_cluster = np.ones(len(ds), dtype=bool)
+    new_cluster[1:] = ds[1:] >= reach[:-1]
+    cluster_id = np.cumsum(new_cluster) - 1
+    sizes = np.bincount(cluster_id)
+    members = np.flatnonzero(sizes[cluster_id] > 1)
     drop_span: set[int] = set()
-    # Walk only the clusters of overlapping spans, greedily keeping the longest.
-    cluster: list[int] = []
-    for j in range(len(ds)):
-        if cluster and ds[j] >= max(de[c] for c in cluster):
-            drop_span.update(_resolve_cluster(cluster, ds, de))
-            cluster = []
-        cluster.append(j)
-    drop_span.update(_resolve_cluster(cluster, ds, de))
+    for _, group in itertools.groupby(members.tolist(), key=lambda j: int(cluster_id[j])):
+        drop_span.update(_resolve_cluster(list(group), ds, de))
     span_of_keep = np.cumsum(distinct) - 1
     dropped = np.isin(span_of_keep, np.fromiter(drop_span, dtype=np.int64))
     return keep[~dropped]
@@ -225,7 +250,13 @@ class TextScanner:
         abbreviation); every key is then reported for the same span. Empty patterns are ignored.
         """
         self._sources = [(list(pairs), frozenset(clean_pattern(p) for p in case_sensitive))]
-        self._build()
+        # Keys are known at once; the automaton is compiled on first use, so a scanner that
+        # is only ever merged into another (enrich's party scanner) is never compiled alone.
+        seen: dict[str, None] = {}
+        for raw, key in self._sources[0][0]:
+            if key not in seen and clean_pattern(raw):
+                seen[key] = None
+        self.keys: list[str] = list(seen)
 
     @classmethod
     def merged(cls, scanners: Sequence[TextScanner]) -> TextScanner:
@@ -237,8 +268,15 @@ class TextScanner:
         """
         obj = cls.__new__(cls)
         obj._sources = [source for scanner in scanners for source in scanner._sources]
-        obj._build()
+        obj.keys = []
         return obj
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached for attributes not set yet: the compiled tables, built on first use.
+        if name.startswith("__") or name in ("_sources", "keys") or "_built" in self.__dict__:
+            raise AttributeError(name)
+        self._build()
+        return object.__getattribute__(self, name)
 
     def _build(self) -> None:
         table: dict[tuple[bool, str], int] = {}
@@ -272,8 +310,9 @@ class TextScanner:
             local[code] = len(self._group_keys[group])
             self._group_keys[group].append(key)
         self._local_code = local
-        self.keys: list[str] = self._group_keys[0] if len(self._sources) == 1 else []
+        self.keys = self._group_keys[0] if len(self._sources) == 1 else []
         self.patterns: list[str] = patterns
+        self._built = True
         # One automaton over the lower-cased text holds every pattern, case-sensitive ones
         # lower-cased too: a second walk over the text costs more than checking the case of
         # the few extra raw matches afterwards. A slot is one lower-cased form; several
@@ -306,11 +345,13 @@ class TextScanner:
         )
         self._exact = np.fromiter((bool(f) for f in exact_forms), dtype=bool, count=n)
         # Code points of each case-sensitive form, padded with 0, for a vectorised compare.
-        width = max((len(f) for f in exact_forms), default=0)
+        # Only the first _EXACT_WIDTH characters are compared: enough for every short form
+        # ("CPI(M)", "PKP-1930") and, for a long name matched as written, its capital letter.
+        width = min(max((len(f) for f in exact_forms), default=0), _EXACT_WIDTH)
         self._exact_codes = np.zeros((n, max(width, 1)), dtype=np.uint32)
         for pid, form in enumerate(exact_forms):
             if form:
-                self._exact_codes[pid, : len(form)] = [ord(c) for c in form]
+                self._exact_codes[pid, : min(len(form), width)] = [ord(c) for c in form[:width]]
         counts = np.fromiter((len(k) for k in pattern_keys), dtype=np.int64, count=n)
         self._key_ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._key_flat = np.fromiter(
@@ -389,6 +430,12 @@ class TextScanner:
         shift = self._key_group[code] * (len(codepoints) + 1)
         order = np.lexsort((code, -(end + shift), start + shift))
         start, end, code, shift = start[order], end[order], code[order], shift[order]
+        # Two spellings of one name ("CPI(M)" as written, "CPI (m)") can match the same span
+        # for the same key: report it once.
+        if len(code) > 1:
+            same = np.zeros(len(code), dtype=bool)
+            same[1:] = (start[1:] == start[:-1]) & (end[1:] == end[:-1]) & (code[1:] == code[:-1])
+            start, end, code, shift = start[~same], end[~same], code[~same], shift[~same]
         if longest:
             keep = keep_longest(start + shift, end + shift)
             start, end, code = start[keep], end[keep], code[keep]

@@ -33,7 +33,7 @@ OTHER_LABEL = "Other"
 TAXONOMY_FILE = "topics.toml"
 
 _ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
-_TOPIC_KEYS = {"id", "label", "description", "patterns"}
+_TOPIC_KEYS = {"id", "label", "description", "patterns", "unless"}
 # Characters that end a word. ASCII-only, like RE2's \b, so both engines agree.
 _WORD = "A-Za-z0-9_"
 _GAP = "[ \t\r\n\u00a0\u2009\u202f\\-\u2010\u2011\u2013]"
@@ -49,11 +49,18 @@ class Topic:
     description: str
     patterns: tuple[str, ...]
     regex: str = field(repr=False)
+    unless: tuple[str, ...] = ()
+    unless_regex: str = field(default="", repr=False)
 
     @cached_property
     def compiled(self) -> re.Pattern[str]:
         """Python twin of ``regex`` for ``explain_matches``, compiled on first use."""
         return _python_regex(self.regex)
+
+    @cached_property
+    def compiled_unless(self) -> re.Pattern[str] | None:
+        """Python twin of ``unless_regex`` (None when the topic has no ``unless``)."""
+        return re.compile(self.unless_regex, re.IGNORECASE) if self.unless_regex else None
 
 
 @dataclass(frozen=True)
@@ -203,7 +210,7 @@ def _build_topic(raw: Any, n: int, path: str, seen: set[str]) -> Topic:
         raise DatasetError(
             f"unknown key(s) {', '.join(unknown)}",
             where=where,
-            hint="A topic has only id, label, description and patterns",
+            hint="A topic has only id, label, description, patterns and unless",
         )
     for key in ("id", "label", "patterns"):
         if key not in raw:
@@ -240,12 +247,18 @@ def _build_topic(raw: Any, n: int, path: str, seen: set[str]) -> Topic:
         if p.startswith("re:"):
             _check_regex(pattern_regex(p), where, f"pattern {p!r}")
     regex = _combine(patterns)
+    unless = [u.strip() for u in _string_list(raw.get("unless", []), where, "unless") if u.strip()]
+    for u in unless:
+        if u.startswith("re:"):
+            _check_regex(pattern_regex(u), where, f"unless {u!r}")
     return Topic(
         id=tid,
         label=label.strip(),
         description=description.strip(),
         patterns=tuple(patterns),
         regex=regex,
+        unless=tuple(unless),
+        unless_regex=_combine(unless) if unless else "",
     )
 
 
@@ -334,12 +347,31 @@ def tag_topics(texts: pd.Series, taxonomy: Taxonomy) -> pd.Series:
     for j, topic in enumerate(taxonomy.topics):
         matched = pc.match_substring_regex(arr, _re2(topic.regex), ignore_case=True)
         hits[:, j] = matched.to_numpy(zero_copy_only=False)
+        if topic.unless_regex and hits[:, j].any():
+            hits[:, j] = _recheck_unless(arr, hits[:, j], topic)
     hits[:, -1] = ~hits[:, :-1].any(axis=1)
     rows, cols = np.nonzero(hits)  # row-major, so each row's topics stay in taxonomy order
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=len(texts)), out=offsets[1:])
     lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(ids[cols], type=pa.string()))
     return pd.Series(lists.to_pylist(), index=texts.index, dtype=object, name="topics")
+
+
+def _recheck_unless(arr: pa.Array, matched: np.ndarray, topic: Topic) -> np.ndarray:
+    """``matched`` with the rows whose only matches lie inside an ``unless`` phrase cleared
+    ("air strike" is not a labour strike). Only matched rows holding such a phrase are looked
+    at again, with those phrases blanked, so the cost follows the (few) rows concerned."""
+    rows = np.flatnonzero(matched)
+    subset = arr.take(pa.array(rows))
+    unless = "(?i)" + _re2(topic.unless_regex)
+    has = pc.match_substring_regex(subset, unless).to_numpy(zero_copy_only=False)
+    if not has.any():
+        return matched
+    blanked = pc.replace_substring_regex(subset.filter(pa.array(has)), unless, " ")
+    still = pc.match_substring_regex(blanked, _re2(topic.regex), ignore_case=True)
+    out = matched.copy()
+    out[rows[has]] = still.to_numpy(zero_copy_only=False)
+    return out
 
 
 def explain_matches(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
@@ -354,7 +386,8 @@ def explain_matches(text: str, taxonomy: Taxonomy) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for topic in taxonomy.topics:
         words: dict[str, str] = {}
-        for m in topic.compiled.finditer(clean):
+        own = topic.compiled_unless.sub(" ", clean) if topic.compiled_unless else clean
+        for m in topic.compiled.finditer(own):
             words.setdefault(m.group(0).casefold(), m.group(0))
         if words:
             out[topic.id] = list(words.values())

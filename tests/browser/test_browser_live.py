@@ -18,6 +18,7 @@ from conftest import App
 from dashboard.devserver import ServerDidNotStart, running_app
 
 LIVE_DEADLINE_S = 30
+CAPTION = '[data-testid="stMain"] [data-testid="stCaptionContainer"]'
 
 
 def _write(path: Path, ids: range) -> Path:
@@ -45,7 +46,7 @@ def test_ingested_statements_appear_in_an_open_dashboard(browser, tmp_path):
         with running_app(store, tmp_path / "server.log") as url:
             app = App(browser, url)
             try:
-                tab = app.open("/", {"party": "kke"})
+                tab = app.open("/", {"party": "kke"}, selector=CAPTION)
                 assert tab.shown_count() == 6
                 runs = tab.runs()
                 _ingest(_write(tmp_path / "second.csv", range(6, 10)), store)

@@ -18,6 +18,7 @@ import hashlib
 import io
 import os
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -45,6 +46,7 @@ MAX_MASKS = 16  # filter masks per dataset (1 byte per statement each)
 MAX_EXPORTS = 2  # export files per dataset (a CSV of a million statements is ~300 MB)
 MAX_MAP_TABLES = 32  # per-country tables per dataset (a few hundred rows each)
 SEARCH_PREBUILD_ROWS = 50_000  # smaller datasets build their search index in well under 1 s
+SEARCH_PREBUILD_DELAY_S = 3.0
 MAX_VIEWS = 8  # filtered views per dataset (positions and analysis columns: ~40 bytes a row)
 MAX_PAGE_DATA = 128  # page aggregates per dataset (small frames)
 UPLOAD_EXTENSIONS: tuple[str, ...] = (
@@ -117,8 +119,15 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Dataset:
 def prepare_search(ds: Dataset) -> None:
     """Build the dataset's search index in the background (seconds at a million statements),
     so the first search does not pay for it; a search typed meanwhile waits for this build."""
-    if len(ds) >= SEARCH_PREBUILD_ROWS:
-        threading.Thread(target=search_index, args=(ds,), name="search-index", daemon=True).start()
+    if len(ds) < SEARCH_PREBUILD_ROWS:
+        return
+
+    def build() -> None:
+        # Let the first page draw before taking a core for the index (2-core servers).
+        time.sleep(SEARCH_PREBUILD_DELAY_S)
+        search_index(ds)
+
+    threading.Thread(target=build, name="search-index", daemon=True).start()
 
 
 def load_startup_dataset() -> Dataset:

@@ -28,7 +28,7 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
-from dashboard.labels import country_name, party_long_label, topic_label
+from dashboard.labels import country_name, language_name, party_long_label, topic_label
 from dashboard.live import Update
 from dashboard.ui import cache
 
@@ -39,6 +39,7 @@ K_REGIONS = "f_regions"
 K_COUNTRIES = "f_countries"
 K_PARTIES = "f_parties"
 K_TOPICS = "f_topics"
+K_LANGUAGES = "f_languages"
 K_SEARCH = "f_search"
 K_RESET = "f_reset"
 K_PRESENT = "present"
@@ -66,6 +67,7 @@ _LIST_WIDGETS: tuple[tuple[str, str, str, str], ...] = (
     (K_COUNTRIES, "countries", "party_countries", "Country (party's home)"),
     (K_PARTIES, "parties", "parties", "Party"),
     (K_TOPICS, "topics", "topics", "Topic"),
+    (K_LANGUAGES, "languages", "language", "Language"),
 )
 _LABELLERS = {
     "continent": str,
@@ -73,6 +75,7 @@ _LABELLERS = {
     "party_countries": country_name,
     "parties": party_long_label,
     "topics": topic_label,
+    "language": language_name,
 }
 
 
@@ -173,6 +176,28 @@ def open_upload(
         cache.register_upload(key, ds)
     use_dataset(key)
     return key, ""
+
+
+def add_upload_to_store(key: str) -> str:
+    """Add the uploaded dataset ``key`` to the live statement store; a sentence saying what
+    happened (statements already stored are skipped). Raises ``DatasetError``."""
+    from dashboard.store import add_frame
+
+    live = cache.startup_live_store()
+    ds = cache.uploaded_dataset(key)
+    if live is None or ds is None:
+        raise DatasetError(
+            "there is no statement store or no uploaded dataset to add",
+            hint="start the dashboard with `dashboard serve --store DIR` and upload a file",
+        )
+    result = add_frame(ds.df, live.root)
+    if not result.added:
+        return f"Nothing new: all {result.read:,} statements are already in the store."
+    skipped = f" ({result.already_stored:,} were already there)" if result.already_stored else ""
+    return (
+        f"Added {result.added:,} statements to the store{skipped}; it now holds "
+        f"{result.total:,}. Open pages show them within seconds."
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,157 @@
+"""What a statement's surroundings say about which party it means: leaders, generic names, sites.
+
+This module owns three reference tables and one derivation:
+
+* ``data/leaders.csv`` (``party, leader, from, to``): leaders with their years, so "the Communist
+  Party" in a statement naming Elizabeth Rowley is the Communist Party of Canada.
+* ``data/generic_party_names.csv`` (``language, phrase, resolve_from``): the bare names that
+  stand for some party ("Communist Party", "Partido Comunista", "الحزب الشيوعي", "the Party").
+  ``resolve_from`` is ``context`` (a leader, the one country the statement names, or the
+  dataset's source) or ``source`` (only the site or source party the statement comes from: "the
+  Party" in a general news text must stay nobody) or ``list`` ("the communist parties of
+  Greece, Turkey and Russia": the parties of the countries that follow).
+* ``data/acronym_clashes.csv`` and ``data/party_context_words.csv``: party short names that are
+  common acronyms elsewhere ("CPU", "PCE") and the words that show a statement is about
+  parties, so such an acronym counts only in party context (see ``link.py``).
+* ``url_hints``: the country and party a row's source says, from ``source_country`` /
+  ``source_party`` columns or the address of the page: its country-code top-level domain
+  (``.pt`` -> PRT) and a host label that is a party's short name (``pcp.pt`` -> PCP of
+  Portugal, ``kke.gr`` -> KKE). Worked out once per distinct host, not per row.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from dashboard.countries import _read_csv
+from dashboard.errors import DatasetError
+from dashboard.gazetteer import Gazetteer
+from dashboard.paths import data_dir
+
+LEADERS_FILE = "leaders.csv"
+CLASHES_FILE = "acronym_clashes.csv"
+PARTY_WORDS_FILE = "party_context_words.csv"
+GENERIC_FILE = "generic_party_names.csv"
+RESOLVE_FROM: tuple[str, ...] = ("context", "source", "list")
+# Country-code domains that are not the ISO alpha-2 code, and generic ones said to be national.
+_TLD_EXCEPTIONS = {"uk": "GBR", "el": "GRC"}
+_HOST_NOISE = {"www", "m", "en", "org", "com", "net", "info", "news", "co", "blog", "blogspot"}
+
+
+def _path(path: str | Path | None, name: str) -> Path:
+    return Path(path) if path is not None else data_dir() / name
+
+
+def load_leaders(path: str | Path | None = None) -> pd.DataFrame:
+    """``party, leader, from, to`` (years as floats, NaN when open); errors name the line."""
+    path = _path(path, LEADERS_FILE)
+    records = []
+    for line, row in _read_csv(path, ("party", "leader", "from", "to"), "leaders file"):
+        years = []
+        for column in ("from", "to"):
+            value = row[column].strip()
+            if value and not re.fullmatch(r"\d{4}", value):
+                raise DatasetError(
+                    f"'{value}' is not a year",
+                    where=f"{path}, line {line}",
+                    hint=f"Write the {column} year as four digits, or leave it empty",
+                )
+            years.append(float(value) if value else np.nan)
+        records.append((row["party"].strip(), " ".join(row["leader"].split()), *years))
+    return pd.DataFrame(records, columns=["party", "leader", "from", "to"])
+
+
+def load_generic_names(path: str | Path | None = None) -> pd.DataFrame:
+    """``language, phrase, resolve_from`` of the bare names that stand for some party."""
+    path = _path(path, GENERIC_FILE)
+    records = []
+    for line, row in _read_csv(path, ("language", "phrase", "resolve_from"), "generic names"):
+        how = row["resolve_from"].strip()
+        if how not in RESOLVE_FROM:
+            raise DatasetError(
+                f"resolve_from is '{how}'",
+                where=f"{path}, line {line}",
+                hint=f"Use one of {', '.join(RESOLVE_FROM)}",
+            )
+        records.append((row["language"].strip(), " ".join(row["phrase"].split()), how))
+    return pd.DataFrame(records, columns=["language", "phrase", "resolve_from"])
+
+
+def load_acronym_clashes(path: str | Path | None = None) -> pd.DataFrame:
+    """``acronym, also_means``: party short names that are common acronyms elsewhere."""
+    path = _path(path, CLASHES_FILE)
+    rows = _read_csv(path, ("acronym", "also_means"), "acronym clash file")
+    return pd.DataFrame(
+        [(r["acronym"].strip(), r["also_means"].strip()) for _, r in rows],
+        columns=["acronym", "also_means"],
+    )
+
+
+def load_party_words(path: str | Path | None = None) -> pd.DataFrame:
+    """``language, word``: words that show a statement is about parties."""
+    path = _path(path, PARTY_WORDS_FILE)
+    rows = _read_csv(path, ("language", "word"), "party context word file")
+    return pd.DataFrame(
+        [(r["language"].strip(), " ".join(r["word"].split())) for _, r in rows],
+        columns=["language", "word"],
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
+    labels = [p for p in host.lower().split(".") if p]
+    country = ""
+    if labels:
+        tld = labels[-1]
+        found = pycountry.countries.get(alpha_2=tld.upper()) if len(tld) == 2 else None
+        country = _TLD_EXCEPTIONS.get(tld) or (found.alpha_3 if found else "")
+    party = ""
+    for label in labels[:-1]:
+        if label in _HOST_NOISE or len(label) < 2:
+            continue
+        # "kommunistische-partei-deutschlands.de": a party's name spelled with hyphens.
+        party = gazetteer.resolve(label, country) or gazetteer.resolve(
+            label.replace("-", " "), country
+        )
+        if party and country and gazetteer.country_of.get(party) != country:
+            party = ""  # "sfi.se" is a Swedish site, not the Students' Federation of India
+        if party:
+            break
+    if party and not country:
+        country = gazetteer.country_of.get(party, "")
+    return country, party
+
+
+# A host name holding one of these is a party's or party press site ("communistparty.ie").
+PRESS_HOST_WORDS: tuple[str, ...] = (
+    "communist", "comunist", "kommunist", "komunist", "party", "partido", "partito", "parti",
+    "partei", "solidnet", "idcommunism", "marxist", "leninist",
+)  # fmt: skip
+
+
+def url_hints(urls: pd.Series, gazetteer: Gazetteer) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per row, the country and party the page address says ("" when it says nothing), and
+    whether the page is on a party or party-press site (a party's host or a host holding one
+    of ``PRESS_HOST_WORDS``)."""
+    values = urls.astype(object).where(urls.notna(), "").astype(str)
+    uniq = pd.unique(values)
+    table: dict[str, tuple[str, str, bool]] = {}
+    for url in uniq:
+        try:
+            host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        except ValueError:
+            host = ""
+        country, party = _host_hint(host, gazetteer) if host else ("", "")
+        press = bool(party) or any(word in host for word in PRESS_HOST_WORDS)
+        table[url] = (country, party, press)
+    country = values.map({u: c for u, (c, _, _) in table.items()})
+    party = values.map({u: p for u, (_, p, _) in table.items()})
+    press = values.map({u: b for u, (_, _, b) in table.items()})
+    return country.astype(object), party.astype(object), press.astype(bool)
