@@ -105,6 +105,25 @@ def test_dask_enrich_equals_the_single_process_row_for_row(tmp_path, threaded_cl
     assert dask_engine.reference_builds()["default"] == 1
 
 
+def test_partitions_keep_what_load_statements_decides_over_the_whole_file(
+    tmp_path, threaded_cluster
+):
+    """Row slices loaded alone would differ: the first 400 rows have no source country (their
+    content ids would leave it out) and only dates that could be day-first (a slice would read
+    05/10/2015 as 5 October; the last row, 10/15/2015, makes the whole file month-first)."""
+    raw = _raw(1000, seed=5)
+    raw["date"] = ["05/10/2015"] * 999 + ["10/15/2015"]
+    raw["source_country"] = [""] * 400 + ["Greece"] * 600
+    source = _write_csv(raw, tmp_path / "raw.csv")
+    expected = _single_process(source, tmp_path / "single.parquet")
+    assert set(expected["date"]) == {"2015-05-10", "2015-10-15"}  # month-first
+    with distributed.Client(threaded_cluster) as client:
+        dask_engine.enrich_on_dask(
+            str(source), tmp_path / "out", client, partition_rows=200, show_progress=False
+        )
+    pd.testing.assert_frame_equal(_rows(tmp_path / "out"), expected)
+
+
 def test_a_folder_or_glob_gives_one_partition_per_file_with_the_files_own_ids(
     tmp_path, threaded_cluster
 ):
