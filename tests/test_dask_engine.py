@@ -124,6 +124,24 @@ def test_partitions_keep_what_load_statements_decides_over_the_whole_file(
     pd.testing.assert_frame_equal(_rows(tmp_path / "out"), expected)
 
 
+def test_a_custom_taxonomy_reaches_the_workers(tmp_path, threaded_cluster):
+    topics = tmp_path / "topics.toml"
+    topics.write_text(
+        '[[topic]]\nid = "strikes"\nlabel = "Strikes"\npatterns = ["strike", "huelga"]\n'
+    )
+    source = _write_csv(_raw(500, seed=6), tmp_path / "raw.csv")
+    assert (
+        main(["enrich", str(source), "-o", str(tmp_path / "one.parquet"), "--topics", str(topics)])
+        == 0
+    )
+    argv = ["enrich", str(source), "-o", str(tmp_path / "out"), "--topics", str(topics)]
+    argv += ["--engine", "dask", "--scheduler", threaded_cluster.scheduler_address]
+    assert main(argv) == 0
+    got, expected = _rows(tmp_path / "out"), _rows(tmp_path / "one.parquet")
+    assert {t for ts in got["topics"] for t in ts} == {"strikes", "other"}
+    pd.testing.assert_frame_equal(got, expected)
+
+
 def test_a_folder_or_glob_gives_one_partition_per_file_with_the_files_own_ids(
     tmp_path, threaded_cluster
 ):
