@@ -200,9 +200,18 @@ def test_serve_accepts_the_output_folder_as_data(tmp_path, threaded_cluster, mon
     with distributed.Client(threaded_cluster) as client:
         dask_engine.enrich_on_dask(str(source), out, client, show_progress=False)
     started: dict[str, str] = {}
+
+    class Exec(Exception):
+        """Stands for exec: serve would become Streamlit here."""
+
+    def execve(exe: str, argv: list[str], env: dict[str, str]) -> None:
+        started.update(env)
+        raise Exec
+
     monkeypatch.setattr(os, "chdir", lambda path: None)
-    monkeypatch.setattr(os, "execve", lambda exe, argv, env: started.update(env))
-    main(["serve", "--data", str(out)])
+    monkeypatch.setattr(os, "execve", execve)
+    with pytest.raises(Exec):
+        main(["serve", "--data", str(out)])
     assert started["DASHBOARD_DATA"] == str(out.resolve())
     assert main(["serve", "--data", str(tmp_path / "missing")]) == 2
 
