@@ -304,7 +304,8 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_rows(tmp_path):
         worker.join(120)
         assert killed is not None, "the run finished before a worker could be killed"
         assert "error" not in outcome, outcome.get("error")
-        # The nanny restarted the killed worker: a new process took its place.
+        # The nanny restarts the killed worker: a new process takes its place.
+        client.wait_for_workers(2, timeout=60)
         assert pids[killed] not in client.run(os.getpid).values()
         # Each worker process built the references once (the restarted one at its start).
         builds = client.run(dask_engine.reference_builds)
