@@ -388,7 +388,7 @@ def test_two_ingests_at_once_both_land_without_doubling(tmp_path):
     assert len(ids) == len(set(ids)) == 450  # 300 + the 150 new ones of the overlapping file
 
 
-def test_pyarrow_reads_the_store_as_one_dataset(tmp_path):
+def test_pyarrow_skips_the_marker_the_lock_and_a_crashed_writers_file(tmp_path):
     import pyarrow.dataset as pa_ds
 
     root = _store_of_three(tmp_path)
