@@ -251,6 +251,21 @@ def test_a_bad_file_in_a_folder_is_named_in_one_line_and_nothing_is_written(
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
 
 
+def test_an_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", "2s")
+    source = _write_csv(_raw(10, seed=1), tmp_path / "raw.csv")
+    argv = ["enrich", str(source), "-o", str(tmp_path / "out"), "--engine", "dask"]
+    assert main([*argv, "--scheduler", f"tcp://127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err
+    assert "could not connect to the Dask scheduler" in err and f"127.0.0.1:{port}" in err
+    assert "Traceback" not in err and not (tmp_path / "out").exists()
+
+
 def test_a_missing_dask_says_how_to_install_it(tmp_path, capsys, monkeypatch):
     source = _write_csv(_raw(10, seed=1), tmp_path / "raw.csv")
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError

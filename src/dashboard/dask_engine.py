@@ -63,6 +63,8 @@ PARTITION_ROWS = 100_000
 #: itself (``distributed.scheduler.allowed-failures`` times).
 RETRIES = 2
 STAGING = "_input"
+#: How long to try reaching a scheduler given with --scheduler.
+CONNECT_TIMEOUT = "20s"
 INSTALL_HINT = (
     'install the optional packages with `pip install -e ".[dask]"` '
     '(or `pip install "dask[dataframe]" distributed`), or leave out --engine dask to enrich '
@@ -302,7 +304,7 @@ def dask_client(
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as err:
             raise DatasetError(
                 f"could not connect to the Dask scheduler ({err})",
