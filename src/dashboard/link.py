@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard import arrays
 from dashboard.countries import CountryMatcher
 from dashboard.gazetteer import Gazetteer
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
@@ -177,7 +178,7 @@ def _mentioned_long(
 ) -> pd.DataFrame:
     """``row, iso3`` pairs of the countries mentioned in ``rows``."""
     if isinstance(mentioned, pd.DataFrame):
-        return mentioned.loc[np.isin(mentioned["row"].to_numpy(), rows), ["row", "iso3"]]
+        return mentioned.loc[arrays.isin(mentioned["row"].to_numpy(), rows), ["row", "iso3"]]
     if mentioned is None:
         from dashboard.countries import load_country_matcher
 
@@ -230,7 +231,7 @@ def link_parties(
     ]
     code = matches["key"].cat.codes.to_numpy().astype(np.int64)
     lists = np.flatnonzero(code == special[3])
-    bare = np.isin(code, special[1:3])
+    bare = arrays.isin(code, special[1:3])
     if bare.any():
         # A bare name that is part of a longer name the gazetteer lacks ("Revolutionary
         # Communist Party", "الحزب الشيوعي العمالي") names some other party: drop it.
@@ -243,7 +244,7 @@ def link_parties(
         bare[where[~np.asarray(alone, dtype=bool)]] = False
     bare_row = matches["row"].to_numpy()[bare]
     bare_source_only = code[bare] == special[2]
-    keep = ~np.isin(code, special)
+    keep = ~arrays.isin(code, special)
     row = matches["row"].to_numpy()[keep]
     start = matches["start"].to_numpy()[keep]
     end = matches["end"].to_numpy()[keep]
@@ -279,7 +280,7 @@ def link_parties(
         add_row, add_code = _resolve_bare(
             prepared,
             keys,
-            (bare_row, bare_source_only, np.unique(np.concatenate([res_row, row]))),
+            (bare_row, bare_source_only, arrays.unique(np.concatenate([res_row, row]))),
             extra,
             (_hint_array(country_hints, n), _hint_array(party_hints, n)),
             mentioned_countries,
@@ -346,11 +347,11 @@ def _resolve_ambiguous(
     # Renumber the ambiguous spans 0..k-1 for bincount.
     _, a_span = np.unique(span_id[amb], return_inverse=True)
     n_spans = int(a_span.max()) + 1
-    rows = np.unique(a_row)
+    rows = arrays.unique(a_row)
 
     # (a) a candidate the statement already names unambiguously: nothing new to add.
     plain = ~ambiguous
-    linked = np.isin(a_row * n_keys + a_code, row[plain] * n_keys + code[plain])
+    linked = arrays.isin(a_row * n_keys + a_code, row[plain] * n_keys + code[plain])
     settled = _span_any(linked, a_span, n_spans)
 
     # (b) home country mentioned, or a context cue present.
@@ -366,14 +367,14 @@ def _resolve_ambiguous(
     said = mentioned["iso3"].astype(object).map(country_code).fillna(-1).to_numpy(dtype=np.int64)
     said_pairs = mentioned["row"].to_numpy()[said >= 0] * width + said[said >= 0]
     a_country_code = key_country_code[a_code]
-    by_country = (a_country_code >= 0) & np.isin(a_row * width + a_country_code, said_pairs)
+    by_country = (a_country_code >= 0) & arrays.isin(a_row * width + a_country_code, said_pairs)
     cues = context_scanner.scan([prepared.items[r] for r in rows])
     code_of = {k: i for i, k in enumerate(keys)}
     cue_code = np.array([code_of.get(k, -1) for k in context_scanner.keys], dtype=np.int64)
     hit_code = cue_code[cues["key"].cat.codes.to_numpy()] if len(cues) else cue_code[:0]
     known = hit_code >= 0  # a cue of a party no name of which was found cannot matter
     cue_pairs = rows[cues["row"].to_numpy()[known]] * n_keys + hit_code[known]
-    by_cue = np.isin(a_row * n_keys + a_code, cue_pairs)
+    by_cue = arrays.isin(a_row * n_keys + a_code, cue_pairs)
     fits = by_country | by_cue
     n_fit = np.bincount(a_span, weights=fits, minlength=n_spans)[a_span]
     chosen = fits & (n_fit == 1)
@@ -442,7 +443,7 @@ def _clash_in_context(
     ok = np.ones(len(row), dtype=bool)
     key_array = np.asarray(keys, dtype=object)
     clash_codes = np.array([i for i, k in enumerate(keys) if k in extra.clash_ids], dtype=np.int64)
-    maybe = np.flatnonzero(np.isin(code, clash_codes))
+    maybe = np.flatnonzero(arrays.isin(code, clash_codes))
     if len(maybe) == 0:
         return ok
     items = prepared.items
@@ -456,22 +457,22 @@ def _clash_in_context(
     for k in range(width):
         char = cp[np.minimum(g_start + k, len(cp) - 1)].astype(np.uint64)
         packed |= np.where(k < size, np.minimum(char, 255), 0).astype(np.uint64) << np.uint64(8 * k)
-    clash = (size <= width) & np.isin(packed, _packed(extra.clashes))
+    clash = (size <= width) & arrays.isin(packed, _packed(extra.clashes))
     suspect = maybe[clash]
     if len(suspect) == 0:
         return ok
     # Rows that name a party by something other than a clashing acronym.
     plain = np.ones(len(row), dtype=bool)
     plain[suspect] = False
-    named = np.unique(row[plain])
+    named = arrays.unique(row[plain])
     if n >= PRESS_MIN_ROWS and len(named) >= PRESS_SHARE * n:
         return ok
-    rows = np.unique(row[suspect])
+    rows = arrays.unique(row[suspect])
     hint = _hint_array(party_hints, n)[rows] != ""
     if party_press is not None:
         hint |= np.asarray(party_press, dtype=bool)[rows]
     texts = [items[r] for r in rows]
-    worded = rows[np.unique(extra.party_words.scan(texts)["row"].to_numpy())]
+    worded = rows[arrays.unique(extra.party_words.scan(texts)["row"].to_numpy())]
     cues = extra.strong_cues.scan(texts)
     cue_pairs = set(
         zip(rows[cues["row"].to_numpy()].tolist(), cues["key"].astype(str).tolist(), strict=True)
@@ -534,9 +535,9 @@ def _resolve_lists(
     the chain of country names right after it, joined by commas and "and", each giving that
     country's communist party. Returns rows, starts and codes of the parties, and the spans of
     those country names (they are parts of party names now, not countries mentioned)."""
-    rows = np.unique(lists["row"].to_numpy())
+    rows = arrays.unique(lists["row"].to_numpy())
     if isinstance(mentioned_countries, pd.DataFrame) and "start" in mentioned_countries:
-        found = mentioned_countries[np.isin(mentioned_countries["row"].to_numpy(), rows)]
+        found = mentioned_countries[arrays.isin(mentioned_countries["row"].to_numpy(), rows)]
     else:
         from dashboard.countries import load_country_matcher
 
