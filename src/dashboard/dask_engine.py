@@ -54,10 +54,12 @@ except ImportError:  # pragma: no cover - exercised by the "extra missing" test
 if TYPE_CHECKING:
     from distributed import Client
 
+    from dashboard.countries import CountryMatcher
+    from dashboard.gazetteer import Gazetteer
     from dashboard.topics import Taxonomy
 
-#: Rows per partition when one file is split (a partition of 100,000 statements enriches in a
-#: few seconds and needs a few hundred MB on its worker).
+#: Rows per partition when one file is split: 100,000 statements enrich in about 4 s on a core,
+#: and a worker peaks at about 1.2 GB with them (process and reference data included).
 PARTITION_ROWS = 100_000
 #: Times a task that raised is retried; a task on a worker that died is rescheduled by Dask
 #: itself (``distributed.scheduler.allowed-failures`` times).
@@ -98,8 +100,8 @@ def require_dask() -> None:
 class References:
     """What ``enrich`` needs besides the statements, built once per worker process."""
 
-    gazetteer: Any
-    countries: Any
+    gazetteer: Gazetteer
+    countries: CountryMatcher
     taxonomy: Taxonomy
 
     @classmethod
