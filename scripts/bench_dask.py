@@ -47,8 +47,16 @@ def _row(label: str, seconds: float, cpu: float, n: int, base: float | None) -> 
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak resident set size in MB (run on each worker)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size in MB (run on each worker).
+
+    ``VmHWM``, not ``ru_maxrss``: Linux carries ``ru_maxrss`` over ``exec``, so a worker spawned
+    by this (large) process would report this process's size at the moment it forked.
+    """
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _cpu_seconds() -> float:

@@ -29,13 +29,15 @@ import time
 from pathlib import Path
 
 _RSS = """
-import json, resource, sys, time
+import json, sys, time
 def rss_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-def peak_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mb():  # VmHWM: ru_maxrss would include the parent's size at fork (kept over exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 out = {}
 """
 
