@@ -34,10 +34,12 @@ def test_common_acronyms_need_party_context(text: str, expected: list[str]) -> N
     assert parties([text]) == [expected]
 
 
-def test_in_party_press_an_acronym_stands_alone() -> None:
-    # A batch where most statements name parties is party press: "CPU" there is the party.
-    texts = ["KKE salutes the strike."] * 25 + ["The CPU held a rally."]
-    assert parties(texts)[-1] == ["cpu-ukraine"]
+def test_party_press_beside_general_news_does_not_lend_news_its_context() -> None:
+    # Decided per statement: a dataset of mostly party statements (the KKE lines) does not make
+    # the chip news among them a statement of the Communist Party of Ukraine.
+    texts = ["KKE salutes the strike."] * 25 + ["Shares rose after the new CPU beat forecasts."]
+    assert parties(texts)[-1] == []
+    assert parties(texts)[0] == ["kke"]
 
 
 def test_a_party_site_is_context() -> None:

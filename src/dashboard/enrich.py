@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from dashboard.topics import Taxonomy
 
 CHUNK_SIZE = 50_000
+_TOPIC_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="topics")
 ENRICHED_COLUMNS: tuple[str, ...] = schema.ENRICHED_COLUMNS
 
 
@@ -202,6 +204,9 @@ def _enrich_chunk(
     language evidence (for the batch prior applied by ``enrich``)."""
     from dashboard.topics import tag_topics
 
+    # Topics are RE2 passes in Arrow, which let go of the GIL: they run on a second core while
+    # this thread finds parties and countries (mostly Python and numpy).
+    topics = _TOPIC_THREAD.submit(tag_topics, texts, taxonomy)
     # Joined and normalised once; parties and countries are found in one walk over the text.
     prepared = PreparedTexts(texts)
     party_hits, country_hits = _merged_scanner(gazetteer, matcher).scan_each(prepared)
@@ -221,7 +226,7 @@ def _enrich_chunk(
         "parties": parties,
         "party_countries": _party_countries(parties, gazetteer.country_of),
         "countries": matcher.find(prepared, linked.spans, matches=found).tolist(),
-        "topics": tag_topics(texts, taxonomy).tolist(),
+        "topics": topics.result().tolist(),
         "unresolved": linked.unresolved.tolist(),
         "language": (language := _fill_language(prepared, languages))[0],
         "silent": language[1],

@@ -64,10 +64,6 @@ BLOCK_KEY = "\x00not-a-party"
 BARE_KEY = "\x00bare:context"
 BARE_SOURCE_KEY = "\x00bare:source"
 LIST_KEY = "\x00bare:list"
-# A batch of at least PRESS_MIN_ROWS statements of which PRESS_SHARE name a party is party
-# press: there a short name that is also a common acronym ("CPU") is the party.
-PRESS_MIN_ROWS = 20
-PRESS_SHARE = 0.3
 # Between the countries of "the communist parties of Greece, Turkey and Russia".
 _LIST_GLUE = re.compile(
     r"\s*(?:,\s*(?:and\s+|y\s+|et\s+|e\s+|und\s+)?|\s+(?:and|y|et|e|und|&)\s+)\Z"
@@ -435,8 +431,10 @@ def _clash_in_context(
 
     Party context is a word such as "party", "communist", "central committee" in any of the
     statement's languages (data/party_context_words.csv), a context cue of that party (its
-    leader, newspaper, city), another party named, or a source party. In party press - at
-    least 30% of a batch of 20 or more statements already name a party - every mention stands.
+    leader, newspaper, city), another party named, a source party, or a party or party-press
+    site in the statement's own address. It is decided per statement, never for a whole batch:
+    a dataset of party press with general news beside it must not turn chip news into news of
+    the Communist Party of Ukraine.
     """
     row, start, end, code = matches
     n = prepared.n
@@ -465,8 +463,6 @@ def _clash_in_context(
     plain = np.ones(len(row), dtype=bool)
     plain[suspect] = False
     named = arrays.unique(row[plain])
-    if n >= PRESS_MIN_ROWS and len(named) >= PRESS_SHARE * n:
-        return ok
     rows = arrays.unique(row[suspect])
     hint = _hint_array(party_hints, n)[rows] != ""
     if party_press is not None:

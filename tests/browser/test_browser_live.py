@@ -58,6 +58,7 @@ def test_ingested_statements_appear_in_an_open_dashboard(browser, tmp_path):
                     polling=250,
                 )
                 took = time.monotonic() - start
+                print(f"live update shown {took:.1f} s after the ingest finished")
                 tab.wait_idle()
                 assert took < LIVE_DEADLINE_S
                 assert tab.runs() > runs  # the page re-ran by itself: nobody reloaded it

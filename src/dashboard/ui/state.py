@@ -117,7 +117,7 @@ def select_dataset() -> tuple[Dataset, str, list[str]]:
 
 
 # A session on a live statement store checks this often whether a newer version was loaded.
-LIVE_CHECK_SECONDS = 10
+LIVE_CHECK_SECONDS = 5
 
 
 def store_update(ds: Dataset, key: str) -> Update | None:
