@@ -386,3 +386,16 @@ def test_two_ingests_at_once_both_land_without_doubling(tmp_path):
     assert [proc.returncode for proc in procs] == [0, 0], errors
     ids = _ids(root)
     assert len(ids) == len(set(ids)) == 450  # 300 + the 150 new ones of the overlapping file
+
+
+def test_pyarrow_skips_the_marker_the_lock_and_a_crashed_writers_file(tmp_path):
+    import pyarrow.dataset as pa_ds
+
+    root = _store_of_three(tmp_path)
+    # The marker, the lock and a crashed writer's temporary file start with "_" or ".":
+    # pyarrow skips them, as Dask and DuckDB's part-* glob do.
+    dataset = pa_ds.dataset(str(root), format="parquet")
+    assert dataset.schema == store.STORE_SCHEMA
+    table = dataset.to_table(columns=["id", "parties"]).sort_by("id")
+    assert table.column("id").to_pylist() == ["k1", "k2", "k3"]
+    assert [len(p) for p in table.column("parties").to_pylist()] == [1, 1, 2]

@@ -1,5 +1,5 @@
-"""The ``dashboard`` command: ``enrich``, ``ingest`` into the store, ``stats``, ``compact``,
-``serve`` the app, list ``parties``.
+"""The ``dashboard`` command: ``enrich`` (in this process or ``--engine dask``), ``ingest`` into
+the store, ``stats``, ``compact``, ``serve`` the app, list ``parties``.
 
 Every sub-command turns a ``DatasetError`` into one clear line on stderr and exit status 2;
 nothing here prints a traceback for bad input.
@@ -40,6 +40,14 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     from dashboard.load import get_load_report, load_statements
     from dashboard.topics import load_taxonomy
 
+    if args.engine == "dask":
+        return cmd_enrich_dask(args)
+    if args.scheduler or args.workers is not None or args.partition_rows is not None:
+        raise DatasetError(
+            "--scheduler, --workers and --partition-rows only apply to the Dask engine",
+            where="dashboard enrich",
+            hint="add --engine dask, or leave those options out",
+        )
     out = Path(args.output)
     check_output(out, Path(args.input), OUTPUT_FORMATS)
     apply_limits(args)
@@ -60,6 +68,48 @@ def cmd_enrich(args: argparse.Namespace) -> int:
         f"({linked:,} with at least one party, {len(enriched) - linked:,} without)",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_enrich_dask(args: argparse.Namespace) -> int:
+    """Enrich INPUT (file, glob or folder) on Dask into the partitioned Parquet folder OUTPUT."""
+    from dashboard.dask_engine import PARTITION_ROWS, dask_client, enrich_on_dask, require_dask
+    from dashboard.topics import load_taxonomy
+
+    require_dask()
+    if args.workers is not None and args.workers < 1:
+        raise DatasetError(f"--workers must be 1 or more, not {args.workers}", where="--workers")
+    if args.scheduler and args.workers is not None:
+        raise DatasetError(
+            "--workers sizes the local cluster; a scheduler's cluster has its own workers",
+            where="--workers",
+            hint="leave out --workers when you give --scheduler",
+        )
+    apply_limits(args)
+    taxonomy = load_taxonomy(args.topics) if args.topics else None
+    with dask_client(args.scheduler, args.workers) as client:
+        workers = len(client.scheduler_info(n_workers=-1)["workers"])
+        where = args.scheduler or "a local cluster"
+        print(f"enriching on {where} with {workers} worker(s)", file=sys.stderr)
+        result = enrich_on_dask(
+            args.input,
+            args.output,
+            client,
+            mapping=parse_mapping(args.map) if args.map else None,
+            taxonomy=taxonomy,
+            partition_rows=args.partition_rows or PARTITION_ROWS,
+        )
+    print(
+        f"wrote {result.statements:,} statements from {result.files:,} file(s) to "
+        f"{result.output} ({result.partitions:,} Parquet parts)",
+        file=sys.stderr,
+    )
+    if result.repeated_ids:
+        print(
+            f"note: {result.repeated_ids:,} ids occur in more than one input file; "
+            "`dashboard ingest` keeps the first of each",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -198,10 +248,14 @@ def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
             )
         env["DASHBOARD_DATA"] = str(store)
     elif args.data:
+        from dashboard.store import is_parquet_folder
+
         data = Path(args.data).resolve()
-        if not data.is_file():
+        if not (data.is_file() or is_store(data) or is_parquet_folder(data)):
             raise DatasetError(
-                "no such file", where=str(args.data), hint="Check the path given to --data"
+                "no such file, statement store or folder of enriched Parquet parts",
+                where=str(args.data),
+                hint="Check the path given to --data",
             )
         env["DASHBOARD_DATA"] = str(data)
     command = [
@@ -285,8 +339,38 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("enrich", help="find parties, countries and topics in a dataset")
-    p.add_argument("input", help="CSV/TSV, JSON, JSON Lines, Parquet, XLSX or TXT file")
-    p.add_argument("-o", "--output", required=True, help="output file: .jsonl, .csv or .parquet")
+    p.add_argument(
+        "input",
+        help="CSV/TSV, JSON, JSON Lines, Parquet, XLSX or TXT file "
+        "(with --engine dask also a folder or a glob pattern of such files)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output file: .jsonl, .csv or .parquet (with --engine dask: a new folder)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this process (default); dask: partitions on a Dask cluster, written as a "
+        "folder of Parquet parts (needs the [dask] extra)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (default: a local cluster)",
+    )
+    p.add_argument(
+        "--workers", type=int, help="worker processes of the local cluster (default: one per core)"
+    )
+    p.add_argument(
+        "--partition-rows",
+        type=int,
+        metavar="N",
+        help="statements per partition when one file is split (default 100000)",
+    )
     add_load_options(p)
 
     p = sub.add_parser("serve", help="start the dashboard (extra args go to streamlit)")

@@ -292,7 +292,8 @@ def load_dataset(
 
     A Parquet or JSON Lines file that already carries the enriched list columns (the output of
     ``dashboard enrich``) is used as it is, so a million-statement dataset is enriched once, not
-    at every start of the app.
+    at every start of the app; so are a statement store and a folder of enriched Parquet parts
+    (the output of ``dashboard enrich --engine dask``).
     """
     from dashboard.enrich import enrich
     from dashboard.load import get_load_report, load_statements
@@ -300,11 +301,13 @@ def load_dataset(
     label = name or getattr(source, "name", None) or str(source)
     if isinstance(source, str | os.PathLike) and mapping is None:
         path = Path(source)
-        from dashboard.store import is_store, read_store
+        from dashboard.store import is_parquet_folder, is_store, read_parquet_folder, read_store
 
-        if is_store(path):  # a folder written by `dashboard ingest`
-            df = read_store(path)
-            report = LoadReport(source=path.name, format="statement store")
+        folder = is_parquet_folder(path)  # a folder written by `dashboard enrich --engine dask`
+        if folder or is_store(path):  # ... or by `dashboard ingest`
+            df = read_parquet_folder(path) if folder else read_store(path)
+            kind = "partitioned Parquet dataset" if folder else "statement store"
+            report = LoadReport(source=path.name, format=kind)
             report.rows_read = report.rows_kept = len(df)
             report.undated = int(df["date"].isna().sum())
             return Dataset.from_enriched(df, report=report, source=path.name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 
 class DatasetError(ValueError):
     """A dataset (or reference file) could not be read or understood.
@@ -19,3 +21,7 @@ class DatasetError(ValueError):
         if hint:
             parts.append(hint[:1].upper() + hint[1:])
         super().__init__(" ".join(p.rstrip(".") + "." for p in parts))
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        # Pickled whole (problem, where, hint): a Dask worker's error reaches the command intact.
+        return functools.partial(type(self), where=self.where, hint=self.hint), (self.problem,)

@@ -181,15 +181,73 @@ def read_store(root: Path) -> pd.DataFrame:
 
     Straight from Arrow, as ``read_enriched`` reads Parquet: list columns stay Arrow lists.
     """
+    return store_table_to_frame(read_store_table(root), str(root))
+
+
+def store_table_to_frame(table: pa.Table, where: str) -> pd.DataFrame:
+    """A table of ``STORE_SCHEMA`` (the store, or a partitioned dataset folder) as the enriched
+    frame ``dataset.read_enriched`` returns for a file."""
     from dashboard.dataset import arrow_to_frame, normalise_enriched
 
-    table = read_store_table(root)
     # A source column no batch had stays out, as it would for a file without it.
     empty = [c for c in _OPTIONAL_COLUMNS if table.column(c).null_count == table.num_rows]
     df = arrow_to_frame(table.drop_columns(empty))
     # Every stored date came through load_statements, so it fits nanoseconds.
     df["date"] = df["date"].astype("datetime64[ns]")
-    return normalise_enriched(df, str(root))
+    return normalise_enriched(df, where)
+
+
+# --- partitioned dataset folders (``dashboard enrich --engine dask``) ---------------------------
+
+
+def parquet_folder_files(path: Path) -> list[Path]:
+    """The Parquet parts of a folder, as Dask, DuckDB and pyarrow see them (no "." or "_")."""
+    if not path.is_dir():
+        return []
+    return sorted(
+        p
+        for p in path.iterdir()
+        if p.suffix == ".parquet" and not p.name.startswith((".", "_")) and p.is_file()
+    )
+
+
+def is_parquet_folder(path: Path) -> bool:
+    """True for a folder of enriched Parquet parts that is not a store (it has no marker)."""
+    from dashboard.schema import ENRICHED_MARKERS
+
+    files = parquet_folder_files(path)
+    if not files or is_store(path):
+        return False
+    try:
+        return set(pq.read_schema(files[0]).names) >= ENRICHED_MARKERS
+    except (OSError, pa.ArrowException):
+        return False
+
+
+def read_parquet_folder_table(root: Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """A partitioned dataset folder (every part ``STORE_SCHEMA``) as one Arrow table."""
+    files = [str(p) for p in parquet_folder_files(root)]
+    if not files:
+        raise DatasetError(
+            "this folder holds no Parquet parts",
+            where=str(root),
+            hint="write one with `dashboard enrich INPUT -o DIR --engine dask`",
+        )
+    try:
+        dataset = pa_ds.dataset(files, schema=STORE_SCHEMA, format="parquet")
+        return dataset.to_table(columns=list(columns) if columns else None)
+    except (OSError, pa.ArrowException) as err:
+        raise DatasetError(
+            f"the Parquet parts could not be read as one dataset ({err})",
+            where=str(root),
+            hint="every part must have the enriched columns; re-create the folder with "
+            "`dashboard enrich INPUT -o DIR --engine dask`",
+        ) from err
+
+
+def read_parquet_folder(root: Path) -> pd.DataFrame:
+    """A partitioned dataset folder as the enriched frame (as ``read_store`` gives a store)."""
+    return store_table_to_frame(read_parquet_folder_table(root), str(root))
 
 
 def store_stats(root: Path) -> dict[str, object]:
@@ -369,12 +427,21 @@ def ingest(
     taxonomy: object = None,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[IngestResult, list[str]]:
-    """Load and enrich ``paths`` and add them to the store as one batch: ``(result, reports)``."""
+    """Load and enrich ``paths`` and add them to the store as one batch: ``(result, reports)``.
+
+    A path that is a folder of enriched Parquet parts (``dashboard enrich --engine dask``) is
+    read as it is, without enriching it again.
+    """
     from dashboard.enrich import enrich
     from dashboard.load import get_load_report, load_statements
 
     frames, reports = [], []
     for path in paths:
+        if is_parquet_folder(Path(path)):  # already enriched (`dashboard enrich --engine dask`)
+            df = read_parquet_folder(Path(path))
+            reports.append(f"{path}: {len(df):,} enriched statements (a partitioned dataset)")
+            frames.append(df)
+            continue
         df = load_statements(path, mapping)
         reports.append(f"{path}: {get_load_report(df).summary()}")
         frames.append(enrich(df, taxonomy=taxonomy, progress=progress))
