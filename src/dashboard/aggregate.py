@@ -242,32 +242,33 @@ def _place_days(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray,
     ``schema.UNDATED_DAY`` and code -1."""
     placement = _placement(df, granularity)
     days, dated = _dates_i8(df)
-    everything_dated = bool(dated.all())
-    d = days if everything_dated else days[dated]
-    pl = placement if everything_dated else placement[dated]
-    if len(d) == 0:
+    undated = ~dated
+    if not dated.any():
         return np.full(len(days), schema.UNDATED_DAY, dtype=np.int64), placement
-    low, high = int(d.min()), int(d.max())
-    if high - low < FLOOR_TABLE_DAYS:
-        # One small calendar table per unit over the days present, then gathers.
-        calendar = np.arange(low, high + 1, dtype=np.int64)
-        at = d - low
-        out = _floor_calendar(calendar, granularity).astype(np.int64)[at]
-        for code, unit in ((1, "month"), (2, "year")):
-            coarse = pl == code
-            if unit != granularity and coarse.any():
-                coarser = _floor_calendar(calendar, unit).astype(np.int64)[at]
-                out = np.where(coarse, coarser, out)
-    else:
-        out = np.empty(len(d), dtype=np.int64)
+    big = np.iinfo(np.int64).max
+    low = int(np.min(days, where=dated, initial=big))
+    high = int(np.max(days, where=dated, initial=schema.UNDATED_DAY))
+    if high - low >= FLOOR_TABLE_DAYS:
+        period = np.full(len(days), schema.UNDATED_DAY, dtype=np.int64)
         for code, unit in ((0, granularity), (1, "month"), (2, "year")):
-            rows = pl == code
+            rows = placement == code
             if rows.any():
-                out[rows] = _floor_calendar(d[rows], unit).astype(np.int64)
-    if everything_dated:
-        return out, placement
-    period = np.full(len(days), schema.UNDATED_DAY, dtype=np.int64)
-    period[dated] = out
+                period[rows] = _floor_calendar(days[rows], unit).astype(np.int64)
+        return period, placement
+    # One small calendar table per unit over the days present, then gathers over every row
+    # (undated rows read day 0 of the table and are marked undated afterwards): no boolean
+    # compression of the million-row arrays.
+    calendar = np.arange(low, high + 1, dtype=np.int64)
+    at = days - low
+    np.putmask(at, undated, 0)
+    period = _floor_calendar(calendar, granularity).astype(np.int64)[at]
+    for code, unit in ((1, "month"), (2, "year")):
+        if unit == granularity:
+            continue
+        coarse = np.flatnonzero(placement == code)
+        if len(coarse):
+            period[coarse] = _floor_calendar(calendar, unit).astype(np.int64)[at[coarse]]
+    np.putmask(period, undated, schema.UNDATED_DAY)
     return period, placement
 
 
