@@ -14,10 +14,14 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dashboard.columns import parse_mapping
 from dashboard.errors import DatasetError
 from dashboard.paths import REPO_ROOT
+
+if TYPE_CHECKING:  # pandas loads slowly: imported where a command needs it
+    import pandas as pd
 
 OUTPUT_FORMATS = (".jsonl", ".csv", ".parquet")
 
@@ -36,7 +40,6 @@ def _progress_bar(total: int, desc: str):  # -> Callable[[float], None] and a cl
 def cmd_enrich(args: argparse.Namespace) -> int:
     """Load INPUT, enrich it and write OUTPUT in the format its extension names."""
     from dashboard.enrich import enrich
-    from dashboard.export import to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
     from dashboard.load import get_load_report, load_statements
     from dashboard.topics import load_taxonomy
 
@@ -59,8 +62,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
         enriched = enrich(df, taxonomy=taxonomy, progress=update)
     finally:
         close()
-    writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
-    write_output(out, writers[out.suffix.lower()](enriched))
+    write_frame(out, enriched)
     linked = int(enriched["parties"].map(len).gt(0).sum())
     print(f"{args.input}: {report.summary()}", file=sys.stderr)
     print(
@@ -113,7 +115,7 @@ def cmd_enrich_dask(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_output(out: Path, source: Path, formats: Sequence[str]) -> None:
+def check_output(out: Path, source: Path | None, formats: Sequence[str]) -> None:
     """Refuse an output path that is a folder, the input itself, or of an unknown format."""
     if out.is_dir():
         raise DatasetError(
@@ -128,7 +130,7 @@ def check_output(out: Path, source: Path, formats: Sequence[str]) -> None:
             hint=f"Name the output with one of {', '.join(formats)}",
         )
     try:
-        same = out.exists() and out.resolve() == source.resolve()
+        same = source is not None and out.exists() and out.resolve() == source.resolve()
     except OSError:
         same = False
     if same:
@@ -137,6 +139,14 @@ def check_output(out: Path, source: Path, formats: Sequence[str]) -> None:
             where=str(out),
             hint="give the output another name",
         )
+
+
+def write_frame(out: Path, df: pd.DataFrame) -> None:
+    """Write ``df`` in the format ``out``'s extension names (one of ``OUTPUT_FORMATS``)."""
+    from dashboard.export import to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
+
+    writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
+    write_output(out, writers[out.suffix.lower()](df))
 
 
 def write_output(out: Path, data: bytes) -> None:
@@ -301,22 +311,14 @@ def cmd_parties(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write N synthetic raw statements (marked ``source=synthetic``) for benchmarks."""
-    from dashboard.export import to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
     from dashboard.generate import generate_statements
 
     out = Path(args.output)
-    writers = {".jsonl": to_jsonl_bytes, ".csv": to_csv_bytes, ".parquet": to_parquet_bytes}
-    if out.suffix.lower() not in writers:
-        raise DatasetError(
-            f"cannot write '{out.suffix or out.name}' files",
-            where=str(out),
-            hint=f"Name the output with one of {', '.join(OUTPUT_FORMATS)}",
-        )
+    check_output(out, None, OUTPUT_FORMATS)
     if args.n < 0:
         raise DatasetError(f"--n must be 0 or more, not {args.n}", where="--n")
     df = generate_statements(args.n, seed=args.seed)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(writers[out.suffix.lower()](df))
+    write_frame(out, df)
     print(f"wrote {len(df):,} synthetic statements to {out}", file=sys.stderr)
     return 0
 

@@ -35,6 +35,15 @@ _UNDATED_DAY = np.iinfo(np.int64).max
 _VERSIONS = itertools.count(1)
 
 
+def codes_in(cat: pd.Categorical, values: Iterable[str]) -> np.ndarray:
+    """Per entry of ``cat``: is its value one of ``values``? One lookup per category, then a
+    take of the codes (missing entries, code -1, are False) - no string compared per row."""
+    wanted = cat.categories.astype("str").get_indexer(list(values))
+    hit = np.zeros(len(cat.categories) + 1, dtype=bool)
+    hit[wanted[wanted >= 0]] = True
+    return hit[cat.codes]
+
+
 def explode_list_column(df: pd.DataFrame, column: str) -> pd.DataFrame:
     """Explode one list column into a ``row`` (int32 position) / ``value`` (category) frame.
 
@@ -193,11 +202,7 @@ class Dataset:
     def rows_with_any(self, column: str, values: Iterable[str]) -> np.ndarray:
         """Boolean mask over ``df``: rows whose list ``column`` holds any of ``values``."""
         long = self.long[column]
-        cat = long["value"].array
-        wanted = cat.categories.get_indexer(list(values))
-        hit_code = np.zeros(len(cat.categories) + 1, dtype=bool)
-        hit_code[wanted[wanted >= 0]] = True
-        hit = hit_code[cat.codes]  # code -1 (never written) picks the trailing False
+        hit = codes_in(long["value"].array, values)
         mask = np.zeros(len(self.df), dtype=bool)
         mask[long["row"].to_numpy()[hit]] = True
         return mask

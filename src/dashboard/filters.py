@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.dataset import Dataset
+from dashboard.dataset import Dataset, codes_in
 from dashboard.labels import country_name, language_name, party_distinct_short, topic_label
 from dashboard.search import SearchIndex
 
@@ -189,10 +189,7 @@ def search_index(ds: Dataset) -> SearchIndex:
 def _category_mask(values: pd.Series, wanted: Sequence[str]) -> np.ndarray:
     """Rows of a one-value column (categorical or not) whose value is one of ``wanted``."""
     cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
-    codes = cat.categories.astype("str").get_indexer(list(wanted))
-    hit = np.zeros(len(cat.categories) + 1, dtype=bool)
-    hit[codes[codes >= 0]] = True
-    return hit[cat.codes]
+    return codes_in(cat, wanted)
 
 
 def option_counts(ds: Dataset, column: str) -> pd.Series:

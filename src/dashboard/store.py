@@ -165,15 +165,24 @@ def read_store_table(root: Path, columns: Sequence[str] | None = None) -> pa.Tab
     files = [str(p.path) for p in live_parts(root)]
     if not files:
         return STORE_SCHEMA.empty_table().select(list(columns or STORE_SCHEMA.names))
+    return _read_parts(
+        files,
+        columns,
+        what="the store could not be read",
+        where=str(root),
+        hint="run `dashboard compact --store DIR`; if a part is damaged, restore it",
+    )
+
+
+def _read_parts(
+    files: Sequence[str], columns: Sequence[str] | None, *, what: str, where: str, hint: str
+) -> pa.Table:
+    """Parquet parts of ``STORE_SCHEMA`` as one Arrow table; a failure is a ``DatasetError``."""
     try:
-        dataset = pa_ds.dataset(files, schema=STORE_SCHEMA, format="parquet")
+        dataset = pa_ds.dataset(list(files), schema=STORE_SCHEMA, format="parquet")
         return dataset.to_table(columns=list(columns) if columns else None)
     except (OSError, pa.ArrowException) as err:
-        raise DatasetError(
-            f"the store could not be read ({err})",
-            where=str(root),
-            hint="run `dashboard compact --store DIR`; if a part is damaged, restore it",
-        ) from err
+        raise DatasetError(f"{what} ({err})", where=where, hint=hint) from err
 
 
 def read_store(root: Path) -> pd.DataFrame:
@@ -233,16 +242,14 @@ def read_parquet_folder_table(root: Path, columns: Sequence[str] | None = None) 
             where=str(root),
             hint="write one with `dashboard enrich INPUT -o DIR --engine dask`",
         )
-    try:
-        dataset = pa_ds.dataset(files, schema=STORE_SCHEMA, format="parquet")
-        return dataset.to_table(columns=list(columns) if columns else None)
-    except (OSError, pa.ArrowException) as err:
-        raise DatasetError(
-            f"the Parquet parts could not be read as one dataset ({err})",
-            where=str(root),
-            hint="every part must have the enriched columns; re-create the folder with "
-            "`dashboard enrich INPUT -o DIR --engine dask`",
-        ) from err
+    return _read_parts(
+        files,
+        columns,
+        what="the Parquet parts could not be read as one dataset",
+        where=str(root),
+        hint="every part must have the enriched columns; re-create the folder with "
+        "`dashboard enrich INPUT -o DIR --engine dask`",
+    )
 
 
 def read_parquet_folder(root: Path) -> pd.DataFrame:
