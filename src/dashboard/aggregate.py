@@ -14,6 +14,7 @@ than a year; figures draw them apart and pages say so in a caption.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -163,6 +164,8 @@ def _restrict(df: pd.DataFrame, long: pd.DataFrame) -> tuple[np.ndarray, pd.Cate
     keep = pos >= 0
     values = long["value"]
     cat = values.array if isinstance(values.dtype, pd.CategoricalDtype) else pd.Categorical(values)
+    if keep.all():  # a view's own long table: every entry is one of its rows
+        return pos, cat
     return pos[keep], cat[keep]
 
 
@@ -359,11 +362,14 @@ def _groups(
         ids.append(NONE_GROUP)
     mapped = new_code[codes]
     ok = mapped >= 0
-    pos, mapped = pos[ok], mapped[ok]
+    if not ok.all():
+        pos, mapped = pos[ok], mapped[ok]
     if top_n is not None and rest:
         # A statement counts once in "(others)" even if it names several of the rest.
-        key = unique_sorted(pos * (len(ids) + 1) + mapped)
-        pos, mapped = key // (len(ids) + 1), key % (len(ids) + 1)
+        others = mapped == ids.index(OTHERS_GROUP)
+        once = unique_sorted(pos[others])
+        pos = np.concatenate([pos[~others], once])
+        mapped = np.concatenate([mapped[~others], np.full(len(once), ids.index(OTHERS_GROUP))])
     return _Groups(pos, mapped, ids, kind)
 
 
@@ -396,11 +402,11 @@ def count_by_period(
         dated = placement >= 0
         key = period[dated] * len(PLACEMENTS) + placement[dated]
     else:
-        day = period[groups.pos]
-        pl = placement[groups.pos].astype(np.int64)
-        dated = pl >= 0
-        # One int64 key per (period, placement, group), counted in one pass.
-        key = (day[dated] * len(PLACEMENTS) + pl[dated]) * n_groups + groups.code[dated]
+        # One int64 key per (period, placement, group), counted in one pass: the bar of each
+        # row first (-1 undated), then one gather per entry.
+        bar = np.where(placement >= 0, period * len(PLACEMENTS) + placement, -1)[groups.pos]
+        dated = bar >= 0
+        key = bar[dated] * n_groups + groups.code[dated]
     keys, counts = count_keys(key)
     group_code = keys % n_groups
     rest = keys // n_groups
@@ -637,9 +643,67 @@ def pairs_by_row(
 
 
 def _top_lookup(cat: pd.Categorical, top: pd.Series) -> np.ndarray:
-    """Per category code (and a trailing slot for code -1): its position in ``top`` or -1."""
+    """Per category code (and a trailing slot for code -1): its position in ``top`` or -1
+    (int8/int16, the narrowest that holds it: the per-entry take is then cheaper)."""
     lookup = pd.Index(top.astype(str)).get_indexer(cat.categories.astype(str))
-    return np.append(lookup, -1)
+    dtype = np.int8 if len(top) < 127 else np.int16 if len(top) < 32_000 else np.int64
+    return np.append(lookup, -1).astype(dtype)
+
+
+# Row values folded into one bit pattern per statement at a time: 2**12 patterns x the column
+# values stay a small table for ``bincount``.
+PATTERN_BITS = 12
+
+
+def pair_counts(
+    n_rows: int,
+    r_pos: np.ndarray,
+    r_code: np.ndarray,
+    nr: int,
+    columns: Sequence[tuple[np.ndarray, np.ndarray, int]],
+) -> list[np.ndarray]:
+    """Per (``c_pos``, ``c_code``, ``nc``) of ``columns``, ``grid[i, j]``: statements (positions
+    ``< n_rows``) with an entry of row value ``i`` in (``r_pos``, ``r_code``) and one of column
+    value ``j``; entries with a code of -1 (a value not shown) are left out.
+
+    No join of the exploded tables: each statement's row values become a bit pattern (up to
+    ``PATTERN_BITS`` values at a time), made once for every column table; each column entry
+    reads its statement's pattern, one ``bincount`` counts (pattern, column value) and a small
+    matrix product spreads the patterns over their bits. A row value named twice in a
+    statement counts once.
+    """
+    grids = [np.zeros((nr, nc), dtype=np.int64) for _, _, nc in columns]
+    r_pos, r_code = np.asarray(r_pos), np.asarray(r_code)
+    if not (nr and len(r_pos)):
+        return grids
+    if (r_pos[1:] < r_pos[:-1]).any():  # exploded tables come in row order; be safe otherwise
+        order = np.argsort(r_pos, kind="stable")
+        r_pos, r_code = r_pos[order], r_code[order]
+    named = [np.asarray(c_code) >= 0 for _, c_code, _ in columns]
+    cols = [
+        (np.asarray(c_pos)[keep], np.asarray(c_code)[keep].astype(np.int64), nc)
+        for (c_pos, c_code, nc), keep in zip(columns, named, strict=True)
+    ]
+    for low in range(0, nr, PATTERN_BITS):
+        width = min(PATTERN_BITS, nr - low)
+        part = r_code >= 0 if nr <= PATTERN_BITS else (r_code >= low) & (r_code < low + width)
+        pos = r_pos[part]
+        if not len(pos):
+            continue
+        bit_of = np.zeros(nr, dtype=np.int16)  # code -> its bit in this part's pattern
+        bit_of[low : low + width] = np.left_shift(1, np.arange(width))
+        starts = np.flatnonzero(np.concatenate(([True], pos[1:] != pos[:-1])))
+        pattern = np.zeros(n_rows, dtype=np.int16)
+        pattern[pos[starts]] = np.bitwise_or.reduceat(bit_of[r_code[part]], starts)
+        bits = (np.arange(1 << width)[:, None] >> np.arange(width)) & 1
+        for grid, (c_pos, c_code, nc) in zip(grids, cols, strict=True):
+            if not nc:
+                continue
+            tally = np.bincount(
+                pattern[c_pos].astype(np.int64) * nc + c_code, minlength=(1 << width) * nc
+            ).reshape(1 << width, nc)
+            grid[low : low + width] = bits.T @ tally
+    return grids
 
 
 def crosstab(
@@ -659,25 +723,47 @@ def crosstab(
     the most frequent ``top_rows``/``top_cols`` ones in ``df``; those with no statement in the
     grid are dropped and the rest ordered by their total in the grid, most active first.
     """
+    (table,) = crosstabs(
+        df,
+        long_rows,
+        [(long_cols, col_kind)],
+        row_kind=row_kind,
+        top_rows=top_rows,
+        top_cols=top_cols,
+    )
+    return table
+
+
+def crosstabs(
+    df: pd.DataFrame,
+    long_rows: pd.DataFrame,
+    columns: Sequence[tuple[pd.DataFrame, LabelKind | None]],
+    *,
+    row_kind: LabelKind | None,
+    top_rows: int = 12,
+    top_cols: int = 15,
+) -> list[pd.DataFrame]:
+    """``crosstab`` of the same row values against several list columns (``(long table, kind)``
+    each), sharing the work on the rows."""
     r_pos, r_cat = _restrict(df, long_rows)
-    c_pos, c_cat = _restrict(df, long_cols)
     top_r = _top_of(r_cat, row_kind, top_rows, len(df))
-    top_c = _top_of(c_cat, col_kind, top_cols, len(df))
     # Category code -> position among the top values (-1 if not shown): a lookup per category,
     # then one take per entry, instead of hashing every entry's string.
     r_code = _top_lookup(r_cat, top_r["value"])[r_cat.codes]
-    c_code = _top_lookup(c_cat, top_c["value"])[c_cat.codes]
-    r_keep, c_keep = r_code >= 0, c_code >= 0
-    nr, nc = len(top_r), len(top_c)
-    # Which of the shown row values each statement names (a small bool matrix), read once for
-    # every shown column entry, then one bincount: no join of the two exploded tables.
-    names = np.zeros((len(df), max(nr, 1)), dtype=bool)
-    names[r_pos[r_keep], r_code[r_keep]] = True
-    entry, r = np.nonzero(names[c_pos[c_keep]])
-    cells = np.bincount(r * nc + c_code[c_keep][entry], minlength=nr * nc)[: nr * nc]
+    tops, entries = [], []
+    for long_cols, col_kind in columns:
+        c_pos, c_cat = _restrict(df, long_cols)
+        top_c = _top_of(c_cat, col_kind, top_cols, len(df))
+        tops.append(top_c)
+        entries.append((c_pos, _top_lookup(c_cat, top_c["value"])[c_cat.codes], len(top_c)))
+    grids = pair_counts(len(df), r_pos, r_code, len(top_r), entries)
+    return [_grid_table(grid, top_r, top_c) for grid, top_c in zip(grids, tops, strict=True)]
+
+
+def _grid_table(grid: np.ndarray, top_r: pd.DataFrame, top_c: pd.DataFrame) -> pd.DataFrame:
+    """A crosstab's long table from its ``grid`` over ``top_r`` x ``top_c``."""
     # Rows and columns in the order of their activity *in the grid*, and none that is all
     # zero: a topic frequent overall but never with the parties shown only takes room.
-    grid = cells.reshape(nr, nc) if nr and nc else np.zeros((nr, nc), np.int64)
     row_order = [i for i in np.argsort(-grid.sum(axis=1), kind="stable") if grid[i].sum() > 0]
     col_order = [j for j in np.argsort(-grid.sum(axis=0), kind="stable") if grid[:, j].sum() > 0]
     grid = grid[np.ix_(row_order, col_order)] if row_order and col_order else grid[:0, :0]

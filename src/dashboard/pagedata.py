@@ -345,12 +345,11 @@ def topics(
 ) -> TopicsData:
     """Topic shares, topics over time, and topic x party-country / topic x party heatmaps."""
     topics_long = view.long(schema.TOPICS)
-    by_party = ag.crosstab(
+    by_country, by_party = ag.crosstabs(
         view.df,
         topics_long,
-        view.long(schema.PARTIES),
+        [(view.long(schema.PARTY_COUNTRIES), "country"), (view.long(schema.PARTIES), "party")],
         row_kind="topic",
-        col_kind="party",
         top_rows=top_n,
         top_cols=top_n,
     )
@@ -366,15 +365,7 @@ def topics(
         mode=mode,
         shares=ag.topic_shares(view.df, topics_long),
         over_time=over_time,
-        by_country=ag.crosstab(
-            view.df,
-            topics_long,
-            view.long(schema.PARTY_COUNTRIES),
-            row_kind="topic",
-            col_kind="country",
-            top_rows=top_n,
-            top_cols=top_n,
-        ),
+        by_country=by_country,
         by_party=by_party,
         countries_named=int(view.long(schema.PARTY_COUNTRIES)["value"].nunique()),
         parties_named=int(view.long(schema.PARTIES)["value"].nunique()),
@@ -383,9 +374,9 @@ def topics(
 
 def topic_examples(view: View, topic: str, n: int = 5) -> pd.DataFrame:
     """The ``n`` most recent statements tagged ``topic``, as full statements."""
-    topics_long = view.long(schema.TOPICS)
-    rows = view.df[ag.rows_with_value(view.df, topics_long, topic)]
-    return latest_statements(view, rows, n)
+    mask = np.zeros(len(view.dataset), dtype=bool)
+    mask[view.rows[ag.rows_with_value(view.df, view.long(schema.TOPICS), topic)]] = True
+    return view.statements(by_date(view.dataset, mask, n))
 
 
 # --- Parties ----------------------------------------------------------------------------------
