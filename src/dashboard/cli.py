@@ -273,7 +273,8 @@ def cmd_serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "app.py"),
+        # ``app.py`` behind the in-memory front-end middleware (dashboard.ui.assets)
+        str(REPO_ROOT / "asgi.py"),
         "--server.port",
         str(args.port),
         "--server.address",
