@@ -2,9 +2,10 @@
 
 Owns what is the same on every page: the wide page layout, the dataset (loaded once per server
 and shared by all sessions through ``dashboard.ui.cache``), the filter sidebar and its URL state
-(``dashboard.ui.state``), presenter mode, and routing with ``st.navigation``. The startup
-dataset is the file in ``DASHBOARD_DATA`` (set by ``dashboard serve --data PATH``), else the
-bundled sample ``data/sample_statements.csv``. Run with ``streamlit run app.py``.
+(``dashboard.ui.state``), presenter mode, and routing with ``st.navigation`` over the pages
+listed in ``dashboard.ui.routing``. The startup dataset is the file in ``DASHBOARD_DATA`` (set
+by ``dashboard serve --data PATH``), else the bundled sample ``data/sample_statements.csv``. Run
+with ``streamlit run app.py``.
 """
 
 from __future__ import annotations
@@ -20,20 +21,18 @@ except ImportError:  # running from a checkout without installing: use src/ dire
 import streamlit as st
 
 from dashboard.errors import DatasetError
-from dashboard.ui import cache, state, urlstate
-from dashboard.ui.page import configure_page, make_pages
+from dashboard.ui import cache, routing, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import apply_theme
 
 
 def main() -> None:
     # The page config goes first, before any st.navigation call: see configure_page.
-    configure_page(state.presenter_mode_requested())
-    if state.legacy_pages_routing():
+    routing.configure_page(state.presenter_mode_requested())
+    if routing.legacy_pages_routing():
         # First run in this server process: switch Streamlit to st.navigation routing before
-        # any widget exists (see dashboard.ui.page._frame).
-        st.navigation(make_pages(), position="hidden")
-        st.rerun()
+        # any widget exists (see dashboard.ui.routing).
+        routing.reroute()
 
     # 1. dataset: shared by all sessions; a broken startup file still leaves the Data page usable
     try:
@@ -52,7 +51,7 @@ def main() -> None:
     apply_theme(frame.present)
     if frame.present:
         state.draw_presenter_exit()
-    pages = make_pages()
+    pages = routing.make_pages()
     page = st.navigation(pages, position="hidden")
     links = pages[1:]  # the menu: Overview at /overview rather than the empty root address
     # Streamlit's own menu drops the query string on a page switch; these links carry the

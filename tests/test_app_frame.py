@@ -17,17 +17,10 @@ from dashboard.filters import FilterSpec
 from dashboard.paths import sample_dataset
 from dashboard.ui import cache
 from dashboard.ui import page as ui_page
+from dashboard.ui.routing import APP_PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = [
-    "pages/overview.py",
-    "pages/timeline.py",
-    "pages/world_map.py",
-    "pages/topics.py",
-    "pages/parties.py",
-    "pages/explore.py",
-    "pages/data.py",
-]
+PAGES = [page.file for page in APP_PAGES]
 TIMEOUT = 120  # the first run imports the data core and may enrich the bundled sample
 
 # id, title, text, date, precision, parties, party_countries, topics, continent

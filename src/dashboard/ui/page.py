@@ -4,8 +4,8 @@ Owns the shared top and bottom of a page - ``start_page`` (heading, the one capt
 the active filters, any notices about the link), ``show_empty_state``, ``show_chart`` (theme-aware
 plotly chart, offline map config, "Download data (CSV)" for the numbers behind it) and
 ``show_statements`` (statements as plain text in a table, never HTML, without columns the
-dataset leaves empty). Also the browser tab's title and icon (``configure_page``). Pages stay
-thin: they pick an aggregation and a figure builder and hand the results to these helpers.
+dataset leaves empty). Pages stay thin: they pick an aggregation and a figure builder and hand
+the results to these helpers.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.export import chart_zip, download_name, is_list_column, readme_text
 from dashboard.labels import DISPLAY_LABELS, dates_at_precision, map_labels
-from dashboard.ui import cache, state, urlstate
+from dashboard.ui import cache, routing, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
     PRESENT_CHART_HEIGHT,
@@ -36,22 +36,6 @@ from dashboard.ui.theme import (
 )
 from dashboard.view import View
 
-# The browser tab's icon. An emoji: Streamlit draws it into the page itself, whereas for a
-# ``:material/...:`` icon the browser fetches an SVG from fonts.gstatic.com, which an offline
-# installation cannot reach. (Material icons *inside* the page are fine: Streamlit 1.67 bundles
-# the Material Symbols font, static/media/MaterialSymbols-Rounded.*.woff2.)
-PAGE_ICON = "📣"
-PAGE_TITLE = "Party statements"
-# The app's pages in menu order: (file, title, icon). The first is the default page.
-APP_PAGES: tuple[tuple[str, str, str], ...] = (
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/timeline.py", "Timeline", ":material/timeline:"),
-    ("pages/world_map.py", "World map", ":material/public:"),
-    ("pages/topics.py", "Topics", ":material/label:"),
-    ("pages/parties.py", "Parties", ":material/groups:"),
-    ("pages/explore.py", "Explore statements", ":material/table_rows:"),
-    ("pages/data.py", "Data", ":material/database:"),
-)
 FALLBACK_PLOTLY_CONFIG: dict[str, Any] = {"topojsonURL": "app/static/topojson/"}
 
 # Display name -> (source column, label kind for list columns)
@@ -102,67 +86,19 @@ DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def configure_page(present: bool = False) -> None:
-    """Tab title and icon, wide layout, and the sidebar collapsed in presenter mode.
-
-    Called before ``st.navigation`` in every run: the browser uses the current page's menu icon
-    as the tab icon unless the page config has set one first, and a material menu icon would
-    then be fetched from the internet.
-    """
-    st.set_page_config(
-        page_title=PAGE_TITLE,
-        page_icon=PAGE_ICON,
-        layout="wide",
-        initial_sidebar_state="collapsed" if present else "auto",
-    )
-
-
-# The first page also lives at this path, for the menu: a link to the root page has the empty
-# address "" in Streamlit, so "open in new tab" or copying it on another page gave that page.
-FIRST_PAGE_PATH = "overview"
-
-
-def make_pages() -> list[Any]:
-    """``st.Page`` objects for ``st.navigation``: the root page, then the menu in order.
-
-    The first page is routed twice - as the app's root (``/``) and at ``/overview`` - and the
-    menu links to the second (``menu_pages``), whose address is real.
-    """
-    path, title, icon = APP_PAGES[0]
-    # The root page reserves a pathname of its own even though it is served at "/".
-    root = st.Page(path, title=title, icon=icon, default=True, url_path="start")
-    return [root, *menu_pages()]
-
-
-def menu_pages() -> list[Any]:
-    """The pages the sidebar menu links to, in menu order (each with a real URL path)."""
-    pages = []
-    for i, (path, title, icon) in enumerate(APP_PAGES):
-        url_path = FIRST_PAGE_PATH if i == 0 else None
-        pages.append(st.Page(path, title=title, icon=icon, url_path=url_path))
-    return pages
-
-
 def _frame() -> state.Frame:
     """This run's frame, as built by ``app.py``.
 
-    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until the
-    entry point has called ``st.navigation`` once in the server process (and AppTest resets that
-    on every run), so the first request for e.g. ``/explore?party=kke`` may run the page file on
-    its own. Registering the navigation and rerunning switches Streamlit to ``app.py`` routing,
-    which then draws the frame; if that somehow keeps failing the frame is built right here.
+    A page run on its own (Streamlit's old page routing, see ``dashboard.ui.routing``) reroutes
+    through ``app.py``, which then draws the frame; if that somehow keeps failing the frame is
+    built right here.
     """
     frame = state.current_frame()
     if frame is not None:
         return frame
     if state.in_app_run():
         raise RuntimeError("a page helper ran before app.py built the frame")
-    attempts = int(st.session_state.get(state.SS_UNFRAMED_RERUNS, 0))
-    if attempts < 2:
-        st.session_state[state.SS_UNFRAMED_RERUNS] = attempts + 1
-        configure_page(state.presenter_mode_requested())
-        st.navigation(make_pages(), position="hidden")
-        st.rerun()
+    routing.reroute_page(state.presenter_mode_requested())
     ds, key, notices = state.select_dataset()
     with state.app_run():
         frame = state.build_frame(ds, key, notices)

@@ -30,7 +30,7 @@ from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
 from dashboard.labels import country_name, language_name, party_picker_label, topic_label
 from dashboard.live import Update
-from dashboard.ui import cache, urlstate
+from dashboard.ui import cache, routing, urlstate
 
 # Widget keys (tests find widgets by these).
 K_DATES = "f_dates"
@@ -58,7 +58,6 @@ _SS_SYNCED = "_dashboard_synced"
 _SS_SPEC = "_dashboard_spec"
 _SS_NOTICES = "_dashboard_notices"
 _SS_FRAME = "_dashboard_frame"
-SS_UNFRAMED_RERUNS = "_dashboard_unframed_reruns"  # see dashboard.ui.page._frame
 
 # sidebar widget key -> (FilterSpec field, column its options come from, label, labeller)
 _LIST_WIDGETS: tuple[tuple[str, str, str, str], ...] = (
@@ -442,25 +441,12 @@ def app_run() -> Iterator[None]:
     """Mark the code inside as one run of ``app.py`` (pages see ``current_frame()``)."""
     _RUN.active = True
     _RUN.frame = None
-    st.session_state.pop(SS_UNFRAMED_RERUNS, None)
+    routing.forget_reroutes()
     try:
         yield
     finally:
         _RUN.active = False
         _RUN.frame = None
-
-
-def legacy_pages_routing() -> bool:
-    """True when Streamlit routes this run the old way (by the ``pages/`` folder).
-
-    Streamlit does so until the entry point's ``st.navigation`` has run once in the process;
-    widgets drawn in such a run get other ids than in later runs, so ``app.py`` reruns first.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the old routing
-        return False
-    return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 
 def in_app_run() -> bool:
