@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from support.devserver import free_port, serve_command, wait_healthy
 
-from dashboard.devserver import free_port, serve_command, wait_healthy
 from dashboard.paths import REPO_ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

@@ -1,7 +1,8 @@
 """Running the real app for a browser: ``dashboard serve`` on a free port, and Chromium's flags.
 
-Shared by the end-to-end tests (``tests/browser``) and ``scripts/screenshots.py``, so both
-start the app exactly as a user does and drive the same Debian Chromium the same way.
+Test tooling, not part of the app: shared by the end-to-end tests (``tests/browser``), the
+signal test and ``scripts/screenshots.py`` / ``scripts/bench_browser.py``, so all of them start
+the app exactly as a user does and drive the same Debian Chromium the same way.
 """
 
 from __future__ import annotations
