@@ -208,7 +208,7 @@ def test_presenter_mode_toggles_and_lives_in_the_url():
     assert at.toggle(key="present").value is False
 
 
-def test_legacy_first_request_for_a_page_still_gets_the_frame():
+def test_legacy_first_request_for_a_page_still_gets_the_run_context():
     at = _app({"party": "tkp"})
     at.switch_page("pages/explore.py").run()  # explore.py runs alone, then reroutes via app.py
     _no_exception(at)

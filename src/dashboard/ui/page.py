@@ -86,24 +86,24 @@ DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _frame() -> state.Frame:
-    """This run's frame, as built by ``app.py``.
+def _context() -> state.RunContext:
+    """This run's context (dataset, filters, presenter mode), as built by ``app.py``.
 
     A page run on its own (Streamlit's old page routing, see ``dashboard.ui.routing``) reroutes
-    through ``app.py``, which then draws the frame; if that somehow keeps failing the frame is
-    built right here.
+    through ``app.py``, which then draws the sidebar and builds the context; if that somehow
+    keeps failing the context is built right here.
     """
-    frame = state.current_frame()
-    if frame is not None:
-        return frame
+    ctx = state.current_context()
+    if ctx is not None:
+        return ctx
     if state.in_app_run():
-        raise RuntimeError("a page helper ran before app.py built the frame")
+        raise RuntimeError("a page helper ran before app.py built the run context")
     routing.reroute_page(state.presenter_mode_requested())
     ds, key, notices = state.select_dataset()
     with state.app_run():
-        frame = state.build_frame(ds, key, notices)
-        state.write_url(frame)
-    return frame
+        ctx = state.build_context(ds, key, notices)
+        state.write_url(ctx)
+    return ctx
 
 
 def current_view() -> View:
@@ -112,18 +112,18 @@ def current_view() -> View:
     Shared by every viewer of the same dataset and filters (``cache.view``), so a room opening
     one link filters once.
     """
-    frame = _frame()
-    return cache.view(frame.dataset, frame.spec)
+    ctx = _context()
+    return cache.view(ctx.dataset, ctx.spec)
 
 
 def presenting() -> bool:
     """True in presenter mode (``?present=1``)."""
-    return _frame().present
+    return _context().present
 
 
 def dataset_key() -> str:
     """The key of the session's uploaded dataset ("" for the startup dataset)."""
-    return _frame().dataset_key
+    return _context().dataset_key
 
 
 def start_page(title: str) -> View:
@@ -131,11 +131,11 @@ def start_page(title: str) -> View:
     view = current_view()
     st.title(title)
     st.caption(md(view.spec.describe(view.dataset, view.n)))
-    frame = _frame()
-    update = state.store_update(frame.dataset, frame.dataset_key)
+    ctx = _context()
+    update = state.store_update(ctx.dataset, ctx.dataset_key)
     if update is not None:
         st.caption(md(update.describe().capitalize()))
-    for notice in frame.notices:
+    for notice in ctx.notices:
         st.warning(md(notice), icon=":material/link_off:")
     urlstate.notice_slot()  # page settings dropped from the link are said here
     return view
@@ -211,8 +211,8 @@ def show_chart(
     ``data`` is the small aggregate the figure shows (never raw rows); ``name`` goes into the
     download's file name. Returns the selection event when ``on_select``.
     """
-    frame = _frame()
-    if frame.present:
+    ctx = _context()
+    if ctx.present:
         fig = presenter_figure(fig)
     event = st.plotly_chart(
         fig,
@@ -222,21 +222,21 @@ def show_chart(
         config=plotly_config(),
         on_select="rerun" if on_select else "ignore",
     )
-    if data is not None and not frame.present:
-        csv_name = download_name(frame.dataset.source, frame.spec, name, "csv")
-        view = cache.view(frame.dataset, frame.spec)
+    if data is not None and not ctx.present:
+        csv_name = download_name(ctx.dataset.source, ctx.spec, name, "csv")
+        view = cache.view(ctx.dataset, ctx.spec)
         readme = readme_text(
             f"{title_of(fig) or name}: the numbers behind the chart ({csv_name}).",
-            frame.dataset.source,
-            frame.spec.describe(frame.dataset, view.n),
-            urlencode({**state.frame_query(frame), **urlstate.bound_query()}),
+            ctx.dataset.source,
+            ctx.spec.describe(ctx.dataset, view.n),
+            urlencode({**state.context_query(ctx), **urlstate.bound_query()}),
             dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
         st.download_button(
             "Download data (CSV + README, ZIP)",
             # Built only when pressed: a rerun never zips anything.
             data=lambda: chart_zip(data, csv_name, readme),
-            file_name=download_name(frame.dataset.source, frame.spec, name, "zip"),
+            file_name=download_name(ctx.dataset.source, ctx.spec, name, "zip"),
             mime="application/zip",
             key=f"{key}_download",
             icon=":material/download:",
@@ -348,7 +348,7 @@ def statement_column_widths(
 def show_statement_table(table: pd.DataFrame, *, key: str) -> None:
     """Draw a ``statements_table`` frame (plus any extra text columns) readably: the text gets
     the room and wraps over a few lines in tall rows instead of being cut after a few words."""
-    present = _frame().present
+    present = _context().present
     config: dict[str, Any] = {
         name: st.column_config.TextColumn(name, width=width)
         for name, width in statement_column_widths(present, list(table.columns)).items()
@@ -385,7 +385,7 @@ def show_statements(
     dataset are left out (``empty_statement_columns``).
     """
     wanted = list(columns or DEFAULT_STATEMENT_COLUMNS)
-    dataset = _frame().dataset
+    dataset = _context().dataset
     empty = empty_statement_columns(dataset)
     wanted = [c for c in wanted if c not in empty] or wanted
     shown = df.head(limit)

@@ -48,7 +48,7 @@ APP_PAGES: tuple[AppPage, ...] = (
 )
 # The root page (served at "/") reserves a pathname of its own besides the first page's.
 ROOT_URL_PATH = "start"
-# A page run without app.py reroutes at most this often in a row before drawing its own frame.
+# A page run without app.py reroutes at most this often in a row before building its own context.
 MAX_REROUTES = 2
 _SS_REROUTES = "_dashboard_unframed_reruns"
 
@@ -111,7 +111,7 @@ def reroute() -> NoReturn:
 
 def reroute_page(present: bool) -> None:
     """From a page run on its own: reroute through ``app.py``, at most ``MAX_REROUTES`` times in
-    a row; returns (so the page builds its own frame) once those are used up."""
+    a row; returns (so the page builds its own context) once those are used up."""
     attempts = int(st.session_state.get(_SS_REROUTES, 0))
     if attempts < MAX_REROUTES:
         st.session_state[_SS_REROUTES] = attempts + 1
