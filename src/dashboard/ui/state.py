@@ -48,7 +48,6 @@ K_PRESENT_EXIT = "present_exit"
 # URL parameters owned here besides the filters' own (QUERY_KEYS).
 Q_PRESENT = "present"
 Q_DATASET = "ds"
-OWNED_QUERY_KEYS: tuple[str, ...] = (*QUERY_KEYS, Q_PRESENT, Q_DATASET)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
