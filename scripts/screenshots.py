@@ -21,8 +21,9 @@ from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "src"))  # runnable from a checkout without installing
+sys.path.insert(0, str(REPO_ROOT / "tests"))  # the test tooling: tests/support
 
-from dashboard.devserver import (  # noqa: E402
+from support.devserver import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCAL_HOSTS,

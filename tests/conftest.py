@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ui import routing
+
 
 @pytest.fixture(autouse=True)
 def navigation_routing(request, monkeypatch):
     """Route every AppTest run through app.py's ``st.navigation``, as the server does.
 
-    Streamlit routes an app with a ``pages/`` folder the pre-``st.navigation`` way until the
-    entry point has called ``st.navigation`` once in the process; AppTest resets that flag
-    before *every* run, so each run would start on the page file alone and the app's reroute
-    would swallow button clicks. Tests named ``*legacy*`` keep AppTest's behaviour to check
-    that reroute (the server's first request).
+    AppTest resets Streamlit's routing mode before *every* run (see ``dashboard.ui.routing``),
+    so each run would start on the page file alone and the app's reroute would swallow button
+    clicks. Tests named ``*legacy*`` keep AppTest's behaviour to check that reroute (the
+    server's first request).
     """
     if "legacy" in request.node.name:
         return
@@ -22,6 +23,6 @@ def navigation_routing(request, monkeypatch):
     class _SettledRouting(pages_manager.PagesManager):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
-            pages_manager.PagesManager.uses_pages_directory = False
+            routing.settle_navigation_routing()
 
     monkeypatch.setattr("streamlit.testing.v1.app_test.PagesManager", _SettledRouting)

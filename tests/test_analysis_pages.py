@@ -16,14 +16,12 @@ from streamlit.testing.v1 import AppTest
 from test_figures import _tick_labels, _values
 
 from dashboard.labels import party_distinct_short
+from dashboard.ui.routing import APP_PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = {
-    "overview": ("pages/overview.py", "Overview", 3),
-    "timeline": ("pages/timeline.py", "Timeline", 1),
-    "topics": ("pages/topics.py", "Topics", 4),
-    "parties": ("pages/parties.py", "Parties", 3),
-}
+PAGES = {page.url_path: page for page in APP_PAGES}
+# The pages tested here (by URL path) and how many charts each draws at least.
+MIN_CHARTS = {"overview": 3, "timeline": 1, "topics": 4, "parties": 3}
 
 
 def _open(page: str, **params: str) -> AppTest:
@@ -34,7 +32,7 @@ def _open(page: str, **params: str) -> AppTest:
     # A link to the page itself: the Overview run above keeps only the filters in the URL.
     for key, value in params.items():
         at.query_params[key] = value
-    at.switch_page(PAGES[page][0]).run()
+    at.switch_page(PAGES[page].file).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -47,18 +45,17 @@ def _traces(spec: dict) -> list[dict]:
     return spec["data"]
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page", list(MIN_CHARTS))
 def test_page_runs_on_the_bundled_sample(page: str) -> None:
     at = _open(page)
-    _, title, min_charts = PAGES[page]
-    assert [t.value for t in at.title] == [title]
-    assert len(at.get("plotly_chart")) >= min_charts
+    assert [t.value for t in at.title] == [PAGES[page].title]
+    assert len(at.get("plotly_chart")) >= MIN_CHARTS[page]
     # Every chart offers the table it was drawn from.
     downloads = [b for b in at.get("download_button") if "Download data" in b.proto.label]
     assert len(downloads) == len(at.get("plotly_chart"))
 
 
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("page", list(MIN_CHARTS))
 def test_page_shows_the_empty_state_when_nothing_matches(page: str) -> None:
     at = _open(page, q="zzqx-no-statement-says-this")
     assert not at.get("plotly_chart")

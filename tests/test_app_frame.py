@@ -17,17 +17,10 @@ from dashboard.filters import FilterSpec
 from dashboard.paths import sample_dataset
 from dashboard.ui import cache
 from dashboard.ui import page as ui_page
+from dashboard.ui.routing import APP_PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = [
-    "pages/overview.py",
-    "pages/timeline.py",
-    "pages/world_map.py",
-    "pages/topics.py",
-    "pages/parties.py",
-    "pages/explore.py",
-    "pages/data.py",
-]
+PAGES = [page.file for page in APP_PAGES]
 TIMEOUT = 120  # the first run imports the data core and may enrich the bundled sample
 
 # id, title, text, date, precision, parties, party_countries, topics, continent
@@ -215,7 +208,7 @@ def test_presenter_mode_toggles_and_lives_in_the_url():
     assert at.toggle(key="present").value is False
 
 
-def test_legacy_first_request_for_a_page_still_gets_the_frame():
+def test_legacy_first_request_for_a_page_still_gets_the_run_context():
     at = _app({"party": "tkp"})
     at.switch_page("pages/explore.py").run()  # explore.py runs alone, then reroutes via app.py
     _no_exception(at)

@@ -6,13 +6,10 @@ import contextlib
 import os
 import signal
 import socket
-import subprocess
 import sys
 
 import pytest
-
-from dashboard.devserver import free_port, serve_command, wait_healthy
-from dashboard.paths import REPO_ROOT
+from support.devserver import free_port, start_server, wait_healthy
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -39,18 +36,10 @@ def _port_is_free(port: int) -> bool:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_to_serve_frees_the_port(signum, tmp_path):
     port = free_port()
-    command, env = serve_command(None, port)
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # so the test can clean up whatever is left, below
-        )
+        # In its own process group, so the test can clean up whatever is left, below.
+        proc = start_server(None, port, out)
         try:
             wait_healthy(f"http://127.0.0.1:{port}", proc, log)
             assert not _port_is_free(port)

@@ -12,14 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui.routing import APP_PAGES
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE_FILES = {
-    "timeline": "pages/timeline.py",
-    "map": "pages/world_map.py",
-    "topics": "pages/topics.py",
-    "parties": "pages/parties.py",
-    "explore": "pages/explore.py",
-}
+PAGE_FILES = {page.url_path: page.file for page in APP_PAGES}
 
 
 def _open(page: str, **params: str) -> AppTest:
@@ -58,7 +54,7 @@ LINKS = [
         },
     ),
     (
-        "map",
+        "world_map",
         {"mode": "countries", "shade": "parties", "year": "2019"},
         {"map_mode": "countries", "map_metric": "parties", "map_year": 2019},
     ),
@@ -106,7 +102,7 @@ def test_unknown_link_values_are_dropped_with_an_escaped_notice() -> None:
 
 
 def test_a_url_changed_from_outside_wins_like_back_and_forward() -> None:
-    at = _open("map", mode="countries")
+    at = _open("world_map", mode="countries")
     assert at.radio(key="map_mode").value == "countries"
     # Back: the browser reruns the app with the older query string.
     del at.query_params["mode"]
@@ -118,10 +114,10 @@ def test_a_url_changed_from_outside_wins_like_back_and_forward() -> None:
 
 
 def test_a_link_to_a_country_lists_its_statements_and_a_missing_one_is_dropped() -> None:
-    at = _open("map", country="GRC")
+    at = _open("world_map", country="GRC")
     assert at.selectbox(key="map_country").value == "GRC"
     assert any("Greece" in s.value for s in at.subheader)
-    at = _open("map", country="ATA")
+    at = _open("world_map", country="ATA")
     assert at.selectbox(key="map_country").value is None
     assert any("country=“ATA”" in w.value for w in at.warning)
 

@@ -145,7 +145,8 @@ class DateArrays:
 
 
 def _analysis_frame(df: pd.DataFrame, dates: DateArrays) -> pd.DataFrame:
-    """The columns every filter and aggregation reads, plus ``schema.DERIVED_COLUMNS``."""
+    """The columns every filter and aggregation reads, plus the derived ``DAY``,
+    ``PRECISION_RANK`` and ``YEAR``."""
     columns = [c for c in schema.ANALYSIS_COLUMNS if c in df.columns]
     out = df[columns].copy(deep=False)
     dated = ~np.isnat(dates.start)

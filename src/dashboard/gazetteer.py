@@ -259,10 +259,6 @@ class Gazetteer:
         return dict(zip(self.parties["id"], self.parties["abbreviation"], strict=True))
 
     @functools.cached_property
-    def parent_of(self) -> dict[str, str]:
-        return dict(zip(self.parties["id"], self.parties["parent"], strict=True))
-
-    @functools.cached_property
     def kind_of(self) -> dict[str, str]:
         return dict(zip(self.parties["id"], self.parties["kind"], strict=True))
 

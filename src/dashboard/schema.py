@@ -80,7 +80,6 @@ ANALYSIS_COLUMNS: tuple[str, ...] = (DATE, DATE_PRECISION, REGION, CONTINENT, LA
 #: refer to (int64 days since 1970-01-01; ``UNDATED_DAY`` when undated), its precision rank
 #: (0 day, 1 month, 2 year, 3 undated) and its year (0 when undated).
 DAY, PRECISION_RANK, YEAR = "day", "precision_rank", "year"
-DERIVED_COLUMNS: tuple[str, ...] = (DAY, PRECISION_RANK, YEAR)
 UNDATED_DAY = np.iinfo(np.int64).min
 
 LIST_TYPE = pa.list_(pa.string())

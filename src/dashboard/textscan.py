@@ -45,7 +45,6 @@ def _replace_special(match: re.Match[str]) -> str:
 # ASCII word characters as a lookup table; other code points are classified lazily.
 _ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
 
-MATCH_COLUMNS = ("row", "start", "end", "key")
 _EXACT_WIDTH = 10
 
 # Characters of lower-cased news text, most frequent first (see TextScanner._build).

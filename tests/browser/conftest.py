@@ -19,8 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-
-from dashboard.devserver import (
+from support.devserver import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LOCAL_HOSTS,

@@ -57,6 +57,7 @@ def test_csv_download_matches_page_and_is_neutralised(app, fixture_data, query, 
     assert tab.problems() == []
 
 
+ALL_IMAGES_SETTLED_JS = "() => [...document.images].every((img) => img.complete)"
 MARKUP_JS = """
 () => ({
   scripts: [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length,
@@ -77,7 +78,11 @@ def test_markup_in_statements_shows_as_text(app, fixture_data):
         assert statement.title in text
         assert statement.text in text
     assert tab.page.evaluate(MARKUP_JS) == {"scripts": 0, "images": 0, "handlers": 0}
-    tab.page.wait_for_timeout(500)  # give a stray handler time to fire
+    # A stray handler would fire on an image's failed load: wait until every image has loaded or
+    # failed, then for one more task turn of the page (the error event is queued as a task; an
+    # alert blocks the page until the dialog handler has recorded it).
+    tab.page.wait_for_function(ALL_IMAGES_SETTLED_JS, timeout=60_000)
+    tab.page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
     assert tab.dialogs == []
     assert tab.problems() == []
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import App
-
-from dashboard.devserver import ServerDidNotStart, running_app
+from support.devserver import ServerDidNotStart, running_app
 
 LIVE_DEADLINE_S = 30
 CAPTION = '[data-testid="stMain"] [data-testid="stCaptionContainer"]'

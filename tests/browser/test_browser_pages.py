@@ -11,19 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-# Navigation title -> URL path (st.navigation derives the path from the page's file name; the
-# first page is the default and lives at "/").
-PAGES: dict[str, str] = {
-    # A real address (the root page's link had an empty one: "open in new tab" gave the page
-    # the user was on).
-    "Overview": "/overview",
-    "Timeline": "/timeline",
-    "World map": "/world_map",
-    "Topics": "/topics",
-    "Parties": "/parties",
-    "Explore statements": "/explore",
-    "Data": "/data",
-}
+from dashboard.ui.routing import APP_PAGES
+
+# Menu title -> URL path, as app.py gives them to st.navigation. The menu links the first page
+# at its own address (the root page's link had an empty one: "open in new tab" gave the page the
+# user was on).
+PAGES: dict[str, str] = {page.title: f"/{page.url_path}" for page in APP_PAGES}
 
 
 @pytest.fixture(scope="module")

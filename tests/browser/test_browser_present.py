@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ui.routing import APP_PAGES
+
 # Elements whose text must fit, and tables that must show every row without an inner scroll.
 CLIPPED_JS = """
 () => {
@@ -41,7 +43,8 @@ CLIPPED_JS = """
 }
 """
 
-PAGES = ("/world_map", "/", "/timeline", "/topics", "/parties", "/explore")
+# The first page at the root address, then every other page except the Data page.
+PAGES = ["/", *(f"/{page.url_path}" for page in APP_PAGES[1:] if page.url_path != "data")]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

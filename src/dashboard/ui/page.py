@@ -4,8 +4,8 @@ Owns the shared top and bottom of a page - ``start_page`` (heading, the one capt
 the active filters, any notices about the link), ``show_empty_state``, ``show_chart`` (theme-aware
 plotly chart, offline map config, "Download data (CSV)" for the numbers behind it) and
 ``show_statements`` (statements as plain text in a table, never HTML, without columns the
-dataset leaves empty). Also the browser tab's title and icon (``configure_page``). Pages stay
-thin: they pick an aggregation and a figure builder and hand the results to these helpers.
+dataset leaves empty). Pages stay thin: they pick an aggregation and a figure builder and hand
+the results to these helpers.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dashboard import schema
 from dashboard.dataset import Dataset
 from dashboard.export import chart_zip, download_name, is_list_column, readme_text
 from dashboard.labels import DISPLAY_LABELS, dates_at_precision, map_labels
-from dashboard.ui import cache, state, urlstate
+from dashboard.ui import cache, routing, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
     PRESENT_CHART_HEIGHT,
@@ -36,22 +36,6 @@ from dashboard.ui.theme import (
 )
 from dashboard.view import View
 
-# The browser tab's icon. An emoji: Streamlit draws it into the page itself, whereas for a
-# ``:material/...:`` icon the browser fetches an SVG from fonts.gstatic.com, which an offline
-# installation cannot reach. (Material icons *inside* the page are fine: Streamlit 1.67 bundles
-# the Material Symbols font, static/media/MaterialSymbols-Rounded.*.woff2.)
-PAGE_ICON = "📣"
-PAGE_TITLE = "Party statements"
-# The app's pages in menu order: (file, title, icon). The first is the default page.
-APP_PAGES: tuple[tuple[str, str, str], ...] = (
-    ("pages/overview.py", "Overview", ":material/dashboard:"),
-    ("pages/timeline.py", "Timeline", ":material/timeline:"),
-    ("pages/world_map.py", "World map", ":material/public:"),
-    ("pages/topics.py", "Topics", ":material/label:"),
-    ("pages/parties.py", "Parties", ":material/groups:"),
-    ("pages/explore.py", "Explore statements", ":material/table_rows:"),
-    ("pages/data.py", "Data", ":material/database:"),
-)
 FALLBACK_PLOTLY_CONFIG: dict[str, Any] = {"topojsonURL": "app/static/topojson/"}
 
 # Display name -> (source column, label kind for list columns)
@@ -102,72 +86,24 @@ DEFAULT_STATEMENT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def configure_page(present: bool = False) -> None:
-    """Tab title and icon, wide layout, and the sidebar collapsed in presenter mode.
+def _context() -> state.RunContext:
+    """This run's context (dataset, filters, presenter mode), as built by ``app.py``.
 
-    Called before ``st.navigation`` in every run: the browser uses the current page's menu icon
-    as the tab icon unless the page config has set one first, and a material menu icon would
-    then be fetched from the internet.
+    A page run on its own (Streamlit's old page routing, see ``dashboard.ui.routing``) reroutes
+    through ``app.py``, which then draws the sidebar and builds the context; if that somehow
+    keeps failing the context is built right here.
     """
-    st.set_page_config(
-        page_title=PAGE_TITLE,
-        page_icon=PAGE_ICON,
-        layout="wide",
-        initial_sidebar_state="collapsed" if present else "auto",
-    )
-
-
-# The first page also lives at this path, for the menu: a link to the root page has the empty
-# address "" in Streamlit, so "open in new tab" or copying it on another page gave that page.
-FIRST_PAGE_PATH = "overview"
-
-
-def make_pages() -> list[Any]:
-    """``st.Page`` objects for ``st.navigation``: the root page, then the menu in order.
-
-    The first page is routed twice - as the app's root (``/``) and at ``/overview`` - and the
-    menu links to the second (``menu_pages``), whose address is real.
-    """
-    path, title, icon = APP_PAGES[0]
-    # The root page reserves a pathname of its own even though it is served at "/".
-    root = st.Page(path, title=title, icon=icon, default=True, url_path="start")
-    return [root, *menu_pages()]
-
-
-def menu_pages() -> list[Any]:
-    """The pages the sidebar menu links to, in menu order (each with a real URL path)."""
-    pages = []
-    for i, (path, title, icon) in enumerate(APP_PAGES):
-        url_path = FIRST_PAGE_PATH if i == 0 else None
-        pages.append(st.Page(path, title=title, icon=icon, url_path=url_path))
-    return pages
-
-
-def _frame() -> state.Frame:
-    """This run's frame, as built by ``app.py``.
-
-    Streamlit treats an app with a ``pages/`` folder as an old-style multipage app until the
-    entry point has called ``st.navigation`` once in the server process (and AppTest resets that
-    on every run), so the first request for e.g. ``/explore?party=kke`` may run the page file on
-    its own. Registering the navigation and rerunning switches Streamlit to ``app.py`` routing,
-    which then draws the frame; if that somehow keeps failing the frame is built right here.
-    """
-    frame = state.current_frame()
-    if frame is not None:
-        return frame
+    ctx = state.current_context()
+    if ctx is not None:
+        return ctx
     if state.in_app_run():
-        raise RuntimeError("a page helper ran before app.py built the frame")
-    attempts = int(st.session_state.get(state.SS_UNFRAMED_RERUNS, 0))
-    if attempts < 2:
-        st.session_state[state.SS_UNFRAMED_RERUNS] = attempts + 1
-        configure_page(state.presenter_mode_requested())
-        st.navigation(make_pages(), position="hidden")
-        st.rerun()
+        raise RuntimeError("a page helper ran before app.py built the run context")
+    routing.reroute_page(state.presenter_mode_requested())
     ds, key, notices = state.select_dataset()
     with state.app_run():
-        frame = state.build_frame(ds, key, notices)
-        state.write_url(frame)
-    return frame
+        ctx = state.build_context(ds, key, notices)
+        state.write_url(ctx)
+    return ctx
 
 
 def current_view() -> View:
@@ -176,18 +112,18 @@ def current_view() -> View:
     Shared by every viewer of the same dataset and filters (``cache.view``), so a room opening
     one link filters once.
     """
-    frame = _frame()
-    return cache.view(frame.dataset, frame.spec)
+    ctx = _context()
+    return cache.view(ctx.dataset, ctx.spec)
 
 
 def presenting() -> bool:
     """True in presenter mode (``?present=1``)."""
-    return _frame().present
+    return _context().present
 
 
 def dataset_key() -> str:
     """The key of the session's uploaded dataset ("" for the startup dataset)."""
-    return _frame().dataset_key
+    return _context().dataset_key
 
 
 def start_page(title: str) -> View:
@@ -195,11 +131,11 @@ def start_page(title: str) -> View:
     view = current_view()
     st.title(title)
     st.caption(md(view.spec.describe(view.dataset, view.n)))
-    frame = _frame()
-    update = state.store_update(frame.dataset, frame.dataset_key)
+    ctx = _context()
+    update = state.store_update(ctx.dataset, ctx.dataset_key)
     if update is not None:
         st.caption(md(update.describe().capitalize()))
-    for notice in frame.notices:
+    for notice in ctx.notices:
         st.warning(md(notice), icon=":material/link_off:")
     urlstate.notice_slot()  # page settings dropped from the link are said here
     return view
@@ -275,8 +211,8 @@ def show_chart(
     ``data`` is the small aggregate the figure shows (never raw rows); ``name`` goes into the
     download's file name. Returns the selection event when ``on_select``.
     """
-    frame = _frame()
-    if frame.present:
+    ctx = _context()
+    if ctx.present:
         fig = presenter_figure(fig)
     event = st.plotly_chart(
         fig,
@@ -286,21 +222,21 @@ def show_chart(
         config=plotly_config(),
         on_select="rerun" if on_select else "ignore",
     )
-    if data is not None and not frame.present:
-        csv_name = download_name(frame.dataset.source, frame.spec, name, "csv")
-        view = cache.view(frame.dataset, frame.spec)
+    if data is not None and not ctx.present:
+        csv_name = download_name(ctx.dataset.source, ctx.spec, name, "csv")
+        view = cache.view(ctx.dataset, ctx.spec)
         readme = readme_text(
             f"{title_of(fig) or name}: the numbers behind the chart ({csv_name}).",
-            frame.dataset.source,
-            frame.spec.describe(frame.dataset, view.n),
-            urlencode({**state.frame_query(frame), **urlstate.bound_query()}),
+            ctx.dataset.source,
+            ctx.spec.describe(ctx.dataset, view.n),
+            urlencode({**state.context_query(ctx), **urlstate.bound_query()}),
             dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         )
         st.download_button(
             "Download data (CSV + README, ZIP)",
             # Built only when pressed: a rerun never zips anything.
             data=lambda: chart_zip(data, csv_name, readme),
-            file_name=download_name(frame.dataset.source, frame.spec, name, "zip"),
+            file_name=download_name(ctx.dataset.source, ctx.spec, name, "zip"),
             mime="application/zip",
             key=f"{key}_download",
             icon=":material/download:",
@@ -412,7 +348,7 @@ def statement_column_widths(
 def show_statement_table(table: pd.DataFrame, *, key: str) -> None:
     """Draw a ``statements_table`` frame (plus any extra text columns) readably: the text gets
     the room and wraps over a few lines in tall rows instead of being cut after a few words."""
-    present = _frame().present
+    present = _context().present
     config: dict[str, Any] = {
         name: st.column_config.TextColumn(name, width=width)
         for name, width in statement_column_widths(present, list(table.columns)).items()
@@ -449,7 +385,7 @@ def show_statements(
     dataset are left out (``empty_statement_columns``).
     """
     wanted = list(columns or DEFAULT_STATEMENT_COLUMNS)
-    dataset = _frame().dataset
+    dataset = _context().dataset
     empty = empty_statement_columns(dataset)
     wanted = [c for c in wanted if c not in empty] or wanted
     shown = df.head(limit)

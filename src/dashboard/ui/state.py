@@ -30,7 +30,7 @@ from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
 from dashboard.labels import country_name, language_name, party_picker_label, topic_label
 from dashboard.live import Update
-from dashboard.ui import cache, urlstate
+from dashboard.ui import cache, routing, urlstate
 
 # Widget keys (tests find widgets by these).
 K_DATES = "f_dates"
@@ -48,7 +48,6 @@ K_PRESENT_EXIT = "present_exit"
 # URL parameters owned here besides the filters' own (QUERY_KEYS).
 Q_PRESENT = "present"
 Q_DATASET = "ds"
-OWNED_QUERY_KEYS: tuple[str, ...] = (*QUERY_KEYS, Q_PRESENT, Q_DATASET)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -57,8 +56,7 @@ _SS_DATASET_KEY = "_dashboard_dataset_key"
 _SS_SYNCED = "_dashboard_synced"
 _SS_SPEC = "_dashboard_spec"
 _SS_NOTICES = "_dashboard_notices"
-_SS_FRAME = "_dashboard_frame"
-SS_UNFRAMED_RERUNS = "_dashboard_unframed_reruns"  # see dashboard.ui.page._frame
+_SS_CONTEXT = "_dashboard_run_context"
 
 # sidebar widget key -> (FilterSpec field, column its options come from, label, labeller)
 _LIST_WIDGETS: tuple[tuple[str, str, str, str], ...] = (
@@ -80,7 +78,7 @@ _LABELLERS = {
 
 
 @dataclass(frozen=True, eq=False)
-class Frame:
+class RunContext:
     """What every page of this run shows: the dataset, the filters and presenter mode."""
 
     dataset: Dataset
@@ -286,9 +284,9 @@ def _sync_from_url(ds: Dataset) -> list[str]:
 
 def reset_filters() -> None:
     """Widget callback: clear every filter (the dataset and presenter mode stay)."""
-    frame = st.session_state.get(_SS_FRAME)
-    if isinstance(frame, Frame):
-        _seed_widgets(frame.dataset, FilterSpec())
+    ctx = st.session_state.get(_SS_CONTEXT)
+    if isinstance(ctx, RunContext):
+        _seed_widgets(ctx.dataset, FilterSpec())
     else:
         for key, _, _, _ in _LIST_WIDGETS:
             st.session_state[key] = []
@@ -388,23 +386,23 @@ def draw_presenter_exit() -> None:
     )
 
 
-def frame_query(frame: Frame) -> dict[str, str]:
-    """The URL parameters that reproduce ``frame``: filters, presenter mode, uploaded dataset."""
-    desired = frame.spec.to_query()
-    if frame.present:
+def context_query(ctx: RunContext) -> dict[str, str]:
+    """The URL parameters that reproduce ``ctx``: filters, presenter mode, uploaded dataset."""
+    desired = ctx.spec.to_query()
+    if ctx.present:
         desired[Q_PRESENT] = "1"
-    if frame.dataset_key:
-        desired[Q_DATASET] = frame.dataset_key
+    if ctx.dataset_key:
+        desired[Q_DATASET] = ctx.dataset_key
     return desired
 
 
-def write_url(frame: Frame) -> None:
-    """Put the frame's state and this run's page settings into the URL (once, at run end)."""
-    urlstate.write(frame_query(frame))
+def write_url(ctx: RunContext) -> None:
+    """Put the run context's state and this run's page settings into the URL (once, at run end)."""
+    urlstate.write(context_query(ctx))
 
 
-def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -> Frame:
-    """Sync from the URL, draw the sidebar, and return (and remember) this run's frame."""
+def build_context(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -> RunContext:
+    """Sync from the URL, draw the sidebar, and return (and remember) this run's context."""
     notices = list(dataset_notices) + _sync_from_url(ds)
     if K_PRESENT not in st.session_state:
         st.session_state[K_PRESENT] = False
@@ -419,48 +417,35 @@ def build_frame(ds: Dataset, dataset_key: str, dataset_notices: Sequence[str]) -
     elif stored:
         del st.session_state[_SS_NOTICES]  # the user changed the filters: the notice is stale
     st.session_state[_SS_SPEC] = spec
-    frame = Frame(
+    ctx = RunContext(
         dataset=ds,
         dataset_key=dataset_key,
         spec=spec,
         present=bool(st.session_state.get(K_PRESENT)),
         notices=shown,
     )
-    st.session_state[_SS_FRAME] = frame
-    _RUN.frame = frame
-    return frame
+    st.session_state[_SS_CONTEXT] = ctx
+    _RUN.context = ctx
+    return ctx
 
 
-# The frame of the run in progress. Pages run inside app.py's call (``pg.run()``) on the
-# session's script thread, so a thread-local tells a page whether app.py framed this very run;
-# session state would still hold the previous run's frame.
+# The context of the run in progress. Pages run inside app.py's call (``pg.run()``) on the
+# session's script thread, so a thread-local tells a page whether app.py built this very run's
+# context; session state would still hold the previous run's.
 _RUN = threading.local()
 
 
 @contextmanager
 def app_run() -> Iterator[None]:
-    """Mark the code inside as one run of ``app.py`` (pages see ``current_frame()``)."""
+    """Mark the code inside as one run of ``app.py`` (pages see ``current_context()``)."""
     _RUN.active = True
-    _RUN.frame = None
-    st.session_state.pop(SS_UNFRAMED_RERUNS, None)
+    _RUN.context = None
+    routing.forget_reroutes()
     try:
         yield
     finally:
         _RUN.active = False
-        _RUN.frame = None
-
-
-def legacy_pages_routing() -> bool:
-    """True when Streamlit routes this run the old way (by the ``pages/`` folder).
-
-    Streamlit does so until the entry point's ``st.navigation`` has run once in the process;
-    widgets drawn in such a run get other ids than in later runs, so ``app.py`` reruns first.
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the old routing
-        return False
-    return bool(getattr(PagesManager, "uses_pages_directory", False))
+        _RUN.context = None
 
 
 def in_app_run() -> bool:
@@ -468,10 +453,10 @@ def in_app_run() -> bool:
     return bool(getattr(_RUN, "active", False))
 
 
-def current_frame() -> Frame | None:
-    """The frame ``app.py`` built in this run, if any."""
-    frame = getattr(_RUN, "frame", None)
-    return frame if isinstance(frame, Frame) else None
+def current_context() -> RunContext | None:
+    """The run context ``app.py`` built in this run, if any."""
+    ctx = getattr(_RUN, "context", None)
+    return ctx if isinstance(ctx, RunContext) else None
 
 
 def presenter_mode_requested() -> bool:

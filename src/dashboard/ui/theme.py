@@ -1,4 +1,4 @@
-"""Look and feel: the colour-blind-safe palette and the static CSS of presenter mode.
+"""Look and feel: presenter mode's sizes and static CSS (the chart palette is ``figures.PALETTE``).
 
 Owns the only HTML the app injects. It is a constant stylesheet - no data, no user text ever goes
 into it - so statement text can never become markup. Presenter mode hides the sidebar, Streamlit's
@@ -9,17 +9,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-# Okabe & Ito (2008), distinguishable with every common colour-vision deficiency.
-OKABE_ITO: tuple[str, ...] = (
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#000000",
-)
 PRESENT_FONT_SCALE = 1.35
 PRESENT_CHART_HEIGHT = 640
 PRESENT_FONT_SIZE = 19  # chart text in presenter mode, readable from the back of a room

@@ -9,7 +9,7 @@ view and the browser's Back/Forward move between views:
   pasted link, Back/Forward (Streamlit reruns with the older query string) - the URL is the
   truth and seeds the widget; an unknown or stale value is dropped with a notice. Otherwise the
   widget is the truth.
-* ``write(base)`` runs once at the end of every run (``app.py``): the frame's filters plus the
+* ``write(base)`` runs once at the end of every run (``app.py``): the run context's filters plus the
   current value of every widget bound in this run, written in one go. Streamlit pushes a browser
   history entry per query-string message, so one write per run is one step for Back.
 

@@ -1,7 +1,8 @@
 """Running the real app for a browser: ``dashboard serve`` on a free port, and Chromium's flags.
 
-Shared by the end-to-end tests (``tests/browser``) and ``scripts/screenshots.py``, so both
-start the app exactly as a user does and drive the same Debian Chromium the same way.
+Test tooling, not part of the app: shared by the end-to-end tests (``tests/browser``), the
+signal test and ``scripts/screenshots.py`` / ``scripts/bench_browser.py``, so all of them start
+the app exactly as a user does and drive the same Debian Chromium the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from dashboard.paths import REPO_ROOT
 
@@ -145,6 +147,21 @@ def wait_healthy(
     )
 
 
+def start_server(data: Path | None, port: int, out: BinaryIO) -> subprocess.Popen[bytes]:
+    """Start ``dashboard serve`` on ``data`` at ``port`` in its own process group (streamlit is a
+    grandchild, so the whole group can be stopped), its output going to ``out``."""
+    command, env = serve_command(data, port)
+    return subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 @contextlib.contextmanager
 def running_app(data: Path | None, log: Path, port: int | None = None) -> Iterator[str]:
     """Start ``dashboard serve`` on ``data`` (None: the bundled sample) and yield its base URL.
@@ -153,18 +170,9 @@ def running_app(data: Path | None, log: Path, port: int | None = None) -> Iterat
     the block ends.
     """
     port = port or free_port()
-    command, env = serve_command(data, port)
     base_url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        proc = start_server(data, port, out)
         try:
             wait_healthy(base_url, proc, log)
             yield base_url
