@@ -376,6 +376,56 @@ def _groups(
 # --- counts over time -------------------------------------------------------------------------
 
 
+def _bar_keys(df: pd.DataFrame, granularity: Granularity, dated_only: bool = True) -> np.ndarray:
+    """Per row, its bar: ``period * len(PLACEMENTS) + placement`` (-1 for an undated row, or
+    undated rows left out when ``dated_only``)."""
+    period, placement = _place_days(df, granularity)
+    if dated_only:
+        dated = placement >= 0
+        return period[dated] * len(PLACEMENTS) + placement[dated]
+    return np.where(placement >= 0, period * len(PLACEMENTS) + placement, -1)
+
+
+def _bar_counts(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray, np.ndarray] | None:
+    """(sorted bar keys as in ``_bar_keys``, statements per bar) without a per-row period:
+    one ``bincount`` of (day, precision) over the days the data spans, then the calendar
+    floors on that small table. None when the span is too long for a table."""
+    if granularity not in _NEEDED_RANK:
+        raise ValueError(
+            f"unknown granularity {granularity!r}; choose one of {', '.join(GRANULARITIES)}"
+        )
+    days, dated = _dates_i8(df)
+    rank = _precision_rank(df)
+    counted = dated & (rank < 3)
+    if not counted.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    low = int(np.min(days, where=counted, initial=np.iinfo(np.int64).max))
+    high = int(np.max(days, where=counted, initial=np.iinfo(np.int64).min))
+    span = high - low + 1
+    if span >= FLOOR_TABLE_DAYS:
+        return None
+    # (day, rank) -> statements; rows not counted land in one extra slot, dropped.
+    slot = (days - low) * 3 + rank
+    np.putmask(slot, ~counted, span * 3)
+    tally = np.bincount(slot, minlength=span * 3 + 1)[: span * 3].reshape(span, 3)
+    calendar = np.arange(low, high + 1, dtype=np.int64)
+    needed = _NEEDED_RANK[granularity]
+    keys, counts = [], []
+    for r in range(3):
+        placement = 0 if r <= needed else r
+        unit = granularity if placement == 0 else ("month", "year")[placement - 1]
+        present = np.flatnonzero(tally[:, r])
+        if len(present):
+            period = _floor_calendar(calendar[present], unit).astype(np.int64)
+            keys.append(period * len(PLACEMENTS) + placement)
+            counts.append(tally[present, r])
+    key, count = np.concatenate(keys), np.concatenate(counts)
+    order = np.argsort(key, kind="stable")
+    key, count = key[order], count[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    return key[starts], np.add.reduceat(count, starts).astype(np.int64)
+
+
 def count_by_period(
     df: pd.DataFrame,
     granularity: Granularity,
@@ -392,22 +442,18 @@ def count_by_period(
     shares sum to 1 per bar). A statement with several topics (or parties) counts once in each of
     its groups. Undated statements are left out (see ``placement_counts``).
     """
-    period, placement = _place_days(df, granularity)
-    if breakdown == "none":  # one group holding every row: no gather needed
+    if breakdown == "none":  # one group holding every row
         groups = _Groups(np.empty(0, np.int64), np.empty(0, np.int64), [ALL_GROUP], None)
+        bars = _bar_counts(df, granularity)
+        keys, counts = bars if bars is not None else count_keys(_bar_keys(df, granularity))
     else:
         groups = _groups(df, breakdown, long, top_n)
-    n_groups = len(groups.ids)
-    if breakdown == "none":
-        dated = placement >= 0
-        key = period[dated] * len(PLACEMENTS) + placement[dated]
-    else:
         # One int64 key per (period, placement, group), counted in one pass: the bar of each
         # row first (-1 undated), then one gather per entry.
-        bar = np.where(placement >= 0, period * len(PLACEMENTS) + placement, -1)[groups.pos]
+        bar = _bar_keys(df, granularity, dated_only=False)[groups.pos]
         dated = bar >= 0
-        key = bar[dated] * n_groups + groups.code[dated]
-    keys, counts = count_keys(key)
+        keys, counts = count_keys(bar[dated] * len(groups.ids) + groups.code[dated])
+    n_groups = len(groups.ids)
     group_code = keys % n_groups
     rest = keys // n_groups
     out = pd.DataFrame(
