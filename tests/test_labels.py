@@ -12,7 +12,6 @@ kke,Communist Party of Greece,KKE,,GRC,,,,party,
 cpc-canada,Communist Party of Canada,CPC,,CAN,,,,party,
 cpc-china,Communist Party of China,CPC,,CHN,,,,party,
 noabbr,Communists of Somewhere,,,RUS,,,,party,
-nocountry,Floating Party,FP,,,,,,party,
 """
 
 TAXONOMY = """
@@ -58,7 +57,6 @@ def reference_dir(tmp_path, monkeypatch):
             "Communists of Somewhere - Russian Federation",
             "Communists of Somewhere",
         ),
-        ("nocountry", "FP", "FP", "Floating Party (FP)", "FP"),
         ("not-in-gazetteer", "not-in-gazetteer", "not-in-gazetteer", "not-in-gazetteer", None),
     ],
 )
@@ -68,6 +66,17 @@ def test_party_labels(party_id, short, label, long, distinct):
     assert labels.party_long_label(party_id) == long
     if distinct is not None:
         assert labels.party_distinct_short(party_id) == distinct
+
+
+def test_a_gazetteer_the_loader_rejects_leaves_ids_and_a_fixed_one_is_read_again(
+    reference_dir,
+):
+    # A party without a country is refused by the gazetteer (which reports it); labels show ids.
+    good = (reference_dir / "parties.csv").read_text(encoding="utf-8")
+    (reference_dir / "parties.csv").write_text(good + "floating,Floating Party,FP,,,,,,party,\n")
+    assert labels.party_label("kke") == "kke"
+    (reference_dir / "parties.csv").write_text(good + "floating,Floating Party,FP,,CAN,,,,,\n")
+    assert labels.party_label("floating") == "FP (Canada)"
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,13 @@ Names are compared after lower-casing and removing spaces, underscores and hyphe
 from __future__ import annotations
 
 import csv
-import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from dashboard import schema
 from dashboard.errors import DatasetError
-from dashboard.paths import reference_file
+from dashboard.reference import reference_reader
 
 #: Our columns, in output order (defined with the frame, in ``schema``).
 COLUMNS: tuple[str, ...] = schema.MAPPABLE_COLUMNS
@@ -33,8 +33,8 @@ def normalise_name(name: object) -> str:
     return re.sub(r"[\s_\-]+", "", str(name)).lower()
 
 
-@functools.lru_cache(maxsize=4)
-def _read_synonyms(path: str) -> dict[str, tuple[str, ...]]:
+@reference_reader(COLUMN_NAMES_FILE, fallback=True)
+def _read_synonyms(path: Path) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {c: [] for c in COLUMNS}
     try:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -42,7 +42,7 @@ def _read_synonyms(path: str) -> dict[str, tuple[str, ...]]:
     except OSError as err:
         raise DatasetError(
             f"the list of recognised column names could not be read ({err.strerror or err})",
-            where=path,
+            where=str(path),
             hint="restore data/column_names.csv from the repository",
         ) from err
     for number, row in enumerate(rows, start=2):
@@ -59,7 +59,7 @@ def _read_synonyms(path: str) -> dict[str, tuple[str, ...]]:
 
 def column_synonyms() -> dict[str, tuple[str, ...]]:
     """``{our column: names a dataset may use for it, most preferred first}``."""
-    return _read_synonyms(str(reference_file(COLUMN_NAMES_FILE)))
+    return _read_synonyms()
 
 
 def detect_columns(columns: Sequence[str]) -> dict[str, str]:

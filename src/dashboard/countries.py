@@ -32,19 +32,20 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import csv
 import functools
 import gettext
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import pycountry
 
 from dashboard.errors import DatasetError
-from dashboard.paths import cached_by_mtime, data_dir
+from dashboard.paths import data_dir
+from dashboard.reference import read_rows, reference_reader
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
 NO_COUNTRY = "-"
@@ -90,6 +91,7 @@ NOT_COUNTRIES: tuple[str, ...] = (
 TRANSLATION_LANGUAGES: tuple[str, ...] = (
     "es", "pt", "fr", "de", "it", "tr", "el", "ru", "ar", "pl", "fi", "nl", "gl", "fa",
 )  # fmt: skip
+ALIASES_FILE = "country_aliases.csv"
 FORMS_FILE = "country_forms.csv"
 # Words that make the country name after them part of a party's name (see CountryMatcher).
 PARTY_OF: tuple[tuple[str, str], ...] = (
@@ -120,6 +122,15 @@ _OF_TAIL = re.compile(r"^(.*\bof)( the)?$")
 
 def _strip_the(name: str) -> str:
     return name[4:] if name.lower().startswith("the ") else name
+
+
+@functools.cache
+def country_names() -> Mapping[str, str]:
+    """ISO-3 -> the country's display name: pycountry's short ``common_name`` where it has one
+    ("North Korea", not "Korea, Democratic People's Republic of"), else its ``name``."""
+    return MappingProxyType(
+        {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    )
 
 
 def pycountry_names(country: object) -> Iterator[str]:
@@ -219,10 +230,9 @@ class CountryMatcher:
         self.source = source
         derived: dict[str, set[str]] = {}
         spelled: dict[str, str] = {}
-        self.names: dict[str, str] = {}
+        self.names: dict[str, str] = dict(country_names())
         for country in pycountry.countries:
             iso3 = country.alpha_3
-            self.names[iso3] = getattr(country, "common_name", None) or country.name
             for name in pycountry_names(country):
                 if name in EXCLUDED_PYCOUNTRY_NAMES:
                     continue
@@ -310,33 +320,11 @@ class CountryMatcher:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CountryMatcher:
-        """Read ``data/country_aliases.csv`` (or ``path``); errors name the file and line."""
-        path = Path(path) if path is not None else data_dir() / "country_aliases.csv"
-        rows = _read_csv(path, ("iso3", "alias"), "country alias file")
-        records = []
-        for line, row in rows:
-            iso3 = row.get("iso3", "").strip()
-            alias = row.get("alias", "").strip()
-            flag = row.get("case_sensitive", "").strip() or "0"
-            where = f"{path}, line {line}"
-            if not (_ISO3_RE.match(iso3) or iso3 == NO_COUNTRY):
-                raise DatasetError(
-                    f"'{iso3}' is not an ISO-3 code",
-                    where=where,
-                    hint="Use three capital letters (e.g. TUR), or '-' for a phrase naming none",
-                )
-            if not alias:
-                raise DatasetError(
-                    "the alias is empty", where=where, hint="Fill it or drop the line"
-                )
-            if flag not in ("0", "1"):
-                raise DatasetError(
-                    f"case_sensitive is '{flag}'", where=where, hint="Use 1 (exact case) or 0"
-                )
-            records.append((iso3, alias, row.get("kind", "").strip(), flag == "1"))
-        frame = pd.DataFrame(records, columns=list(ALIAS_COLUMNS))
+        """Build from ``data/country_aliases.csv`` (or ``path``) and the forms and traps files
+        beside it; errors name the file and line."""
+        path = Path(path) if path is not None else data_dir() / ALIASES_FILE
         return cls(
-            frame,
+            load_aliases(path),
             source=str(path),
             forms=load_forms(path.parent / FORMS_FILE),
             traps=load_traps(path.parent / TRAPS_FILE),
@@ -519,42 +507,6 @@ def overlaps(found: pd.DataFrame, spans: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _read_csv(path: Path, required: Sequence[str], what: str) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise DatasetError(
-            f"the {what} is missing",
-            where=str(path),
-            hint="Restore it from the repository or set DASHBOARD_DATA_DIR",
-        )
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in reader.fieldnames or []]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise DatasetError(
-                    f"the {what} has no {', '.join(missing)} column",
-                    where=f"{path}, line 1",
-                    hint=f"The header must name {', '.join(required)}",
-                )
-            rows = []
-            for row in reader:
-                if None in row:
-                    raise DatasetError(
-                        "the line has more fields than the header",
-                        where=f"{path}, line {reader.line_num}",
-                        hint="Quote values that contain commas",
-                    )
-                clean = {(k or "").strip(): (v or "") for k, v in row.items()}
-                if any(v.strip() for v in clean.values()):
-                    rows.append((reader.line_num, clean))
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise DatasetError(
-            f"cannot read the {what} ({err})", where=str(path), hint="Save it as UTF-8 CSV"
-        ) from err
-    return rows
-
-
 def _name_word(match: re.Match[str] | None) -> bool:
     """Whether a neighbouring word is a capitalised name (not a function word such as "In")."""
     if match is None:
@@ -575,12 +527,40 @@ def _names_language(before: str, after: str) -> bool:
     )
 
 
+@reference_reader(ALIASES_FILE)
+def load_aliases(path: Path) -> pd.DataFrame:
+    """``data/country_aliases.csv``: ``iso3, alias, kind, case_sensitive`` (a bool); errors name
+    the file and line."""
+    rows = read_rows(path, ("iso3", "alias"), "country alias file")
+    records = []
+    for line, row in rows:
+        iso3 = row.get("iso3", "").strip()
+        alias = row.get("alias", "").strip()
+        flag = row.get("case_sensitive", "").strip() or "0"
+        where = f"{path}, line {line}"
+        if not (_ISO3_RE.match(iso3) or iso3 == NO_COUNTRY):
+            raise DatasetError(
+                f"'{iso3}' is not an ISO-3 code",
+                where=where,
+                hint="Use three capital letters (e.g. TUR), or '-' for a phrase naming none",
+            )
+        if not alias:
+            raise DatasetError("the alias is empty", where=where, hint="Fill it or drop the line")
+        if flag not in ("0", "1"):
+            raise DatasetError(
+                f"case_sensitive is '{flag}'", where=where, hint="Use 1 (exact case) or 0"
+            )
+        records.append((iso3, alias, row.get("kind", "").strip(), flag == "1"))
+    return pd.DataFrame(records, columns=list(ALIAS_COLUMNS))
+
+
+@reference_reader(TRAPS_FILE)
 def load_traps(path: Path) -> pd.DataFrame | None:
     """``data/country_traps.csv``: country names that need checks; None when absent."""
     if not path.is_file():
         return None
     records = []
-    for line, row in _read_csv(path, ("alias", "rules"), "country traps file"):
+    for line, row in read_rows(path, ("alias", "rules"), "country traps file"):
         rules = row["rules"].split()
         if not rules or set(rules) - set(TRAP_RULES):
             raise DatasetError(
@@ -592,13 +572,14 @@ def load_traps(path: Path) -> pd.DataFrame | None:
     return pd.DataFrame(records, columns=["alias", "rules"])
 
 
+@reference_reader(FORMS_FILE)
 def load_forms(path: Path) -> pd.DataFrame | None:
     """``data/country_forms.csv``: country names in other languages that pycountry lacks
     (inflected forms, demonyms, cities); None when the file is absent."""
     if not path.is_file():
         return None
     records = []
-    for line, row in _read_csv(path, FORMS_COLUMNS, "country forms file"):
+    for line, row in read_rows(path, FORMS_COLUMNS, "country forms file"):
         iso3, alias = row["iso3"].strip(), row["alias"].strip()
         if not (_ISO3_RE.match(iso3) or iso3 == NO_COUNTRY) or not alias:
             raise DatasetError(
@@ -610,7 +591,7 @@ def load_forms(path: Path) -> pd.DataFrame | None:
     return pd.DataFrame(records, columns=list(FORMS_COLUMNS))
 
 
-load_country_matcher = cached_by_mtime(CountryMatcher.load, "country_aliases.csv")
+load_country_matcher = reference_reader(ALIASES_FILE)(CountryMatcher.load)
 """The matcher for a path (default ``data/country_aliases.csv``), cached until it changes."""
 
 
@@ -624,19 +605,10 @@ def find_countries(
     return (matcher or load_country_matcher()).find(texts, exclude_spans)
 
 
-def load_regions(path: str | Path | None = None) -> pd.DataFrame:
+@reference_reader("country_regions.csv")
+def load_regions(path: Path) -> pd.DataFrame:
     """``data/country_regions.csv`` as a frame indexed by ISO-3 with ``continent``, ``region``."""
-    path = Path(path) if path is not None else data_dir() / "country_regions.csv"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = -1
-    return _regions_cached(str(path), mtime)
-
-
-@functools.lru_cache(maxsize=4)
-def _regions_cached(path: str, mtime_ns: int) -> pd.DataFrame:
-    rows = _read_csv(Path(path), REGION_COLUMNS, "country region file")
+    rows = read_rows(path, REGION_COLUMNS, "country region file")
     records = []
     for line, row in rows:
         iso3 = row["iso3"].strip()

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import warnings as py_warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,7 @@ from dateutil import parser as dateutil_parser
 from dateutil import tz as dateutil_tz
 
 from dashboard import schema
-from dashboard.paths import reference_file
+from dashboard.reference import reference_reader
 
 PRECISIONS = schema.PRECISIONS
 PRECISION_DTYPE = schema.PRECISION_DTYPE
@@ -226,30 +226,26 @@ def zone_offsets() -> dict[str, int]:
     Only abbreviations that mean one zone are listed; an ambiguous one (CST, IST, BST) leaves
     the date unreadable rather than guessed.
     """
-    return _read_zones(str(reference_file("timezones.csv")))
+    return _read_zones()[0]
 
 
-@functools.lru_cache(maxsize=4)
-def _read_zones(path: str) -> dict[str, int]:
+def _tzinfos() -> dict[str, dt.tzinfo]:
+    """The zone names of ``data/timezones.csv`` as dateutil ``tzinfos``."""
+    return _read_zones()[1]
+
+
+@reference_reader("timezones.csv", fallback=True)
+def _read_zones(path: Path) -> tuple[dict[str, int], dict[str, dt.tzinfo]]:
+    """The file's offsets in seconds, and the same as dateutil ``tzinfos``."""
     table: dict[str, int] = {}
-    with open(path, encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             offset = row["utc_offset"].strip()
             sign = -1 if offset.startswith("-") else 1
             hours, minutes = offset.lstrip("+-").split(":")
             seconds = int(hours) * 3600 + int(minutes) * 60
             table[row["abbreviation"].strip().upper()] = sign * seconds
-    return table
-
-
-def _tzinfos() -> dict[str, dt.tzinfo]:
-    """The zone names of ``data/timezones.csv`` as dateutil ``tzinfos``."""
-    return _zone_infos(str(reference_file("timezones.csv")))
-
-
-@functools.lru_cache(maxsize=4)
-def _zone_infos(path: str) -> dict[str, dt.tzinfo]:
-    return {name: dateutil_tz.tzoffset(name, sec) for name, sec in _read_zones(path).items()}
+    return table, {name: dateutil_tz.tzoffset(name, sec) for name, sec in table.items()}
 
 
 def _parse_uniques(uniques: np.ndarray) -> _Uniques:

@@ -28,7 +28,6 @@ from dashboard.countries import CountryMatcher, load_country_matcher, load_regio
 from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.link import link_parties, party_scanner
-from dashboard.paths import data_dir
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row
 
 if TYPE_CHECKING:
@@ -151,25 +150,13 @@ def _years(df: pd.DataFrame) -> np.ndarray | None:
     return df["date"].dt.year.to_numpy(dtype=float, na_value=np.nan)
 
 
-@functools.lru_cache(maxsize=4)
-def _taxonomy_cached(path: str, mtime_ns: int) -> Taxonomy:
-    from dashboard.topics import load_taxonomy
-
-    return load_taxonomy(path)
-
-
 def _resolve_taxonomy(taxonomy: Taxonomy | str | Path | None) -> Taxonomy:
     """A taxonomy object as given, or the file at a path (default ``data/topics.toml``), cached."""
     if taxonomy is not None and not isinstance(taxonomy, str | Path):
         return taxonomy
-    from dashboard.topics import TAXONOMY_FILE, load_taxonomy
+    from dashboard.topics import load_taxonomy
 
-    path = Path(taxonomy) if taxonomy is not None else data_dir() / TAXONOMY_FILE
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return load_taxonomy(path)  # raises the DatasetError explaining the missing file
-    return _taxonomy_cached(str(path.resolve()), mtime)
+    return load_taxonomy(taxonomy)
 
 
 @functools.lru_cache(maxsize=4)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard.errors import DatasetError
 from dashboard.paths import data_dir
+from dashboard.reference import reference_reader
 
 EVENT_COLUMNS: tuple[str, ...] = ("date", "end_date", "label", "kind", "location")
 REQUIRED_COLUMNS: tuple[str, ...] = ("date", "label")
@@ -56,19 +57,23 @@ def load_events(path: str | Path | None = None) -> pd.DataFrame:
     """Read and check an events file; ``[]`` (an empty frame) when the default file is absent.
 
     Returns columns ``date``, ``end_date`` (the same as ``date`` for one-day events), ``label``,
-    ``kind`` (category), ``location``, sorted by date.
+    ``kind`` (category), ``location``, sorted by date. Cached until the file changes: never
+    mutate the result.
     """
-    explicit = path is not None
-    file = Path(path) if explicit else default_events_path()
+    if path is None and not default_events_path().exists():
+        return _empty()
+    return _read_events(path)
+
+
+@reference_reader(EVENTS_FILE)
+def _read_events(file: Path) -> pd.DataFrame:
     where = file.name
     if not file.exists():
-        if explicit:
-            raise DatasetError(
-                "the events file does not exist",
-                where=str(file),
-                hint="Check the path, or leave it out to use data/events.csv",
-            )
-        return _empty()
+        raise DatasetError(
+            "the events file does not exist",
+            where=str(file),
+            hint="Check the path, or leave it out to use data/events.csv",
+        )
     try:
         table = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as err:

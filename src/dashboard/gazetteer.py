@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pycountry
 
+from dashboard.countries import country_names
 from dashboard.errors import DatasetError
-from dashboard.paths import cached_by_mtime, data_dir
+from dashboard.paths import data_dir
+from dashboard.reference import reference_reader
 
 PARTY_COLUMNS: tuple[str, ...] = (
     "id",
@@ -298,7 +299,7 @@ class Gazetteer:
         ``country_name``.
         """
         df = self.parties.reset_index(drop=True)
-        country_name = df["country"].map(_country_name)
+        country_name = df["country"].map(lambda iso3: country_names().get(iso3, ""))
         df = df.assign(country_name=country_name)
         needle = " ".join(query.split()).casefold()
         if not needle:
@@ -310,13 +311,6 @@ class Gazetteer:
             .str.casefold()
         )
         return df[haystack.str.contains(needle, regex=False)].reset_index(drop=True)
-
-
-def _country_name(iso3: str) -> str:
-    country = pycountry.countries.get(alpha_3=iso3)
-    if country is None:
-        return ""
-    return getattr(country, "common_name", None) or country.name
 
 
 def _pattern_table(rows: list[dict[str, str]]) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -347,5 +341,5 @@ def _pattern_table(rows: list[dict[str, str]]) -> tuple[pd.DataFrame, tuple[str,
     return pd.DataFrame(out, columns=["pattern", "id", "source"]), tuple(ignored)
 
 
-load_gazetteer = cached_by_mtime(Gazetteer.load, "parties.csv")
+load_gazetteer = reference_reader("parties.csv")(Gazetteer.load)
 """The gazetteer at a path (default ``data/parties.csv``), cached until the file changes."""

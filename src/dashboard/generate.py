@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.paths import data_dir
+from dashboard.countries import country_names, load_aliases
+from dashboard.gazetteer import load_gazetteer
 
 SOURCE = "synthetic"
 FIRST_DAY = np.datetime64("2000-01-01", "D")
@@ -179,10 +180,8 @@ class _Pools:
 
 @functools.lru_cache(maxsize=1)
 def _pools() -> _Pools:
-    import pycountry
-
-    parties = pd.read_csv(data_dir() / "parties.csv", dtype=str, keep_default_na=False)
-    parties = parties[parties["kind"].isin(["party", ""])].reset_index(drop=True)
+    parties = load_gazetteer().parties
+    parties = parties[parties["kind"] == "party"].reset_index(drop=True)
     # Gazetteer order is roughly popularity order: a handful of parties dominate real feeds.
     rank_weight = 1.0 / np.arange(1, len(parties) + 1) ** 0.9
     names, countries, weights = [], [], []
@@ -196,21 +195,17 @@ def _pools() -> _Pools:
             names.append(form)
             countries.append(row["country"])
             weights.append(rank_weight[i] * share)
-    aliases = pd.read_csv(data_dir() / "country_aliases.csv", dtype=str, keep_default_na=False)
+    aliases = load_aliases()
     places = aliases[aliases["kind"].isin(["capital", "city"])]
     cities = places.groupby("iso3")["alias"].agg(list).to_dict()
-    country_names = {
-        c.alpha_3: getattr(c, "common_name", c.name)
-        for c in pycountry.countries
-        if c.alpha_3 in cities
-    }
+    named = {iso3: name for iso3, name in country_names().items() if iso3 in cities}
     w = np.array(weights)
     return _Pools(
         party_names=np.array(names, dtype=object),
         party_country=np.array(countries, dtype=object),
         party_weight=w / w.sum(),
-        countries=np.array(sorted(country_names), dtype=object),
-        country_names=country_names,
+        countries=np.array(sorted(named), dtype=object),
+        country_names=named,
         cities=cities,
     )
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -23,7 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema
-from dashboard.paths import data_dir
+from dashboard.countries import country_names
+from dashboard.errors import DatasetError
+from dashboard.gazetteer import Gazetteer, load_gazetteer
+from dashboard.topics import load_taxonomy, topic_labels
 
 LabelKind = Literal["party", "country", "topic"]
 
@@ -40,47 +42,43 @@ class _PartyRow:
 
 
 @functools.lru_cache(maxsize=4)
-def _parties(path: str) -> Mapping[str, _PartyRow]:
-    """Party id -> name, abbreviation, home country, read from the gazetteer file once."""
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError):
-        # A missing or broken gazetteer is reported by the loader; labels fall back to ids.
-        return {}
-    if "id" not in table.columns:
-        return {}
-    blank = pd.Series([""] * len(table), index=table.index)
-    names = table.get("name", table["id"])
-    abbrs = table.get("abbreviation", blank)
-    countries = table.get("country", blank)
-    kinds = table.get("kind", blank)
+def _party_rows(gazetteer: Gazetteer) -> Mapping[str, _PartyRow]:
+    """Party id -> name, abbreviation, home country, once per gazetteer read."""
+    parties = gazetteer.parties
     return {
-        pid: _PartyRow(
-            name=name.strip(),
-            abbreviation=abbr.strip(),
-            country=iso3.strip().upper(),
-            kind=kind.strip().lower() or "party",
-        )
+        pid: _PartyRow(name=name, abbreviation=abbr, country=iso3, kind=kind)
         for pid, name, abbr, iso3, kind in zip(
-            table["id"], names, abbrs.tolist(), countries.tolist(), kinds.tolist(), strict=True
+            parties["id"],
+            parties["name"],
+            parties["abbreviation"],
+            parties["country"],
+            parties["kind"],
+            strict=True,
         )
     }
 
 
 def _party_table() -> Mapping[str, _PartyRow]:
-    return _parties(str(data_dir() / "parties.csv"))
+    try:
+        return _party_rows(load_gazetteer())
+    except DatasetError:
+        # A missing or broken gazetteer is reported by the loader; labels fall back to ids.
+        return {}
 
 
 @functools.lru_cache(maxsize=4)
-def _ambiguous_abbreviations(path: str) -> frozenset[str]:
+def _ambiguous_abbreviations(gazetteer: Gazetteer) -> frozenset[str]:
     """Abbreviations two or more gazetteer parties share (CPC: Canada and China)."""
-    counts = pd.Series([row.abbreviation for row in _parties(path).values()]).value_counts()
+    counts = gazetteer.parties["abbreviation"].value_counts()
     return frozenset(a for a, c in counts.items() if a and c > 1)
 
 
 def is_ambiguous_abbreviation(abbreviation: str) -> bool:
     """True when more than one party in the gazetteer uses ``abbreviation``."""
-    return abbreviation in _ambiguous_abbreviations(str(data_dir() / "parties.csv"))
+    try:
+        return abbreviation in _ambiguous_abbreviations(load_gazetteer())
+    except DatasetError:
+        return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -104,15 +102,7 @@ def country_name(iso3: str) -> str:
     code = str(iso3).strip().upper()
     if not code:
         return ""
-    try:
-        import pycountry
-
-        country = pycountry.countries.get(alpha_3=code)
-    except (ImportError, LookupError, KeyError):
-        country = None
-    if country is None:
-        return str(iso3)
-    return str(getattr(country, "common_name", None) or country.name)
+    return country_names().get(code, str(iso3))
 
 
 def party_short(party_id: str) -> str:
@@ -192,24 +182,12 @@ def party_country(party_id: str) -> str:
     return row.country if row is not None else ""
 
 
-@functools.lru_cache(maxsize=4)
-def _topic_labels(path: str) -> Mapping[str, str]:
-    """Topic id -> label from the taxonomy at ``path``, ``{}`` when absent or unreadable."""
-    if not Path(path).exists():
-        return {}
+def _topic_labels() -> Mapping[str, str]:
+    """Topic id -> label from ``data/topics.toml``, ``{}`` when absent or unreadable."""
     try:
-        from dashboard.topics import load_taxonomy
-
-        taxonomy = load_taxonomy(path)
-    except Exception:  # noqa: BLE001 - a broken taxonomy is reported by the loader, not here
-        return {}
-    labels: dict[str, str] = {}
-    for topic in getattr(taxonomy, "topics", ()) or ():
-        topic_id = getattr(topic, "id", None)
-        label = getattr(topic, "label", None)
-        if topic_id and label:
-            labels[str(topic_id)] = str(label)
-    return labels
+        return topic_labels(load_taxonomy())
+    except DatasetError:
+        return {}  # a broken taxonomy is reported by the loader, not here
 
 
 def _humanise(topic_id: str) -> str:
@@ -219,7 +197,7 @@ def _humanise(topic_id: str) -> str:
 
 def topic_label(topic_id: str) -> str:
     """``"war-imperialism"`` -> the taxonomy's label, else a readable form of the id."""
-    label = _topic_labels(str(data_dir() / "topics.toml")).get(str(topic_id))
+    label = _topic_labels().get(str(topic_id))
     return label if label else _humanise(topic_id)
 
 

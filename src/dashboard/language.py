@@ -22,7 +22,6 @@ downloaded and no model is loaded.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -31,8 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.countries import _read_csv
-from dashboard.paths import data_dir
+from dashboard.reference import read_rows, reference_reader
 from dashboard.textscan import PreparedTexts, prepare
 
 LANGUAGES_FILE = "languages.csv"
@@ -45,11 +43,11 @@ ENGLISH_SETTLES = 2
 PRIOR_SHARE = 0.8
 
 
-@functools.lru_cache(maxsize=4)
-def _profiles(path: str) -> tuple[list[str], np.ndarray, np.ndarray, list[str], str]:
+@reference_reader(LANGUAGES_FILE)
+def _profiles(path: Path) -> tuple[list[str], np.ndarray, np.ndarray, list[str], str]:
     """Languages, a code point -> language table (-1: no vote), each language's letter weight,
     one word regex per language and one for the function words of all but English."""
-    rows = _read_csv(Path(path), ("language", "letters", "words", "weight"), "language file")
+    rows = read_rows(path, ("language", "letters", "words", "weight"), "language file")
     languages = [r["language"].strip() for _, r in rows]
     letters = [
         {c for ch in r["letters"].strip() for c in (ch, ch.upper()) if len(c) == 1} for _, r in rows
@@ -111,8 +109,7 @@ def detect_language(
     receive the mask of those statements (for ``apply_prior`` over a larger batch).
     """
     prepared = prepare(texts)
-    file = Path(path) if path is not None else data_dir() / LANGUAGES_FILE
-    languages, table, weights, regexes, foreign = _profiles(str(file))
+    languages, table, weights, regexes, foreign = _profiles(path)
     n, k = prepared.n, len(languages)
     score = np.zeros((n, k), dtype=np.int64)
     if n == 0:

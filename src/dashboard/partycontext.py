@@ -31,10 +31,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pycountry
 
-from dashboard.countries import _read_csv
 from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer
-from dashboard.paths import data_dir
+from dashboard.reference import read_rows, reference_reader
 
 LEADERS_FILE = "leaders.csv"
 CLASHES_FILE = "acronym_clashes.csv"
@@ -46,15 +45,11 @@ _TLD_EXCEPTIONS = {"uk": "GBR", "el": "GRC"}
 _HOST_NOISE = {"www", "m", "en", "org", "com", "net", "info", "news", "co", "blog", "blogspot"}
 
 
-def _path(path: str | Path | None, name: str) -> Path:
-    return Path(path) if path is not None else data_dir() / name
-
-
-def load_leaders(path: str | Path | None = None) -> pd.DataFrame:
+@reference_reader(LEADERS_FILE)
+def load_leaders(path: Path) -> pd.DataFrame:
     """``party, leader, from, to`` (years as floats, NaN when open); errors name the line."""
-    path = _path(path, LEADERS_FILE)
     records = []
-    for line, row in _read_csv(path, ("party", "leader", "from", "to"), "leaders file"):
+    for line, row in read_rows(path, ("party", "leader", "from", "to"), "leaders file"):
         years = []
         for column in ("from", "to"):
             value = row[column].strip()
@@ -69,11 +64,11 @@ def load_leaders(path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["party", "leader", "from", "to"])
 
 
-def load_generic_names(path: str | Path | None = None) -> pd.DataFrame:
+@reference_reader(GENERIC_FILE)
+def load_generic_names(path: Path) -> pd.DataFrame:
     """``language, phrase, resolve_from`` of the bare names that stand for some party."""
-    path = _path(path, GENERIC_FILE)
     records = []
-    for line, row in _read_csv(path, ("language", "phrase", "resolve_from"), "generic names"):
+    for line, row in read_rows(path, ("language", "phrase", "resolve_from"), "generic names"):
         how = row["resolve_from"].strip()
         if how not in RESOLVE_FROM:
             raise DatasetError(
@@ -85,20 +80,20 @@ def load_generic_names(path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["language", "phrase", "resolve_from"])
 
 
-def load_acronym_clashes(path: str | Path | None = None) -> pd.DataFrame:
+@reference_reader(CLASHES_FILE)
+def load_acronym_clashes(path: Path) -> pd.DataFrame:
     """``acronym, also_means``: party short names that are common acronyms elsewhere."""
-    path = _path(path, CLASHES_FILE)
-    rows = _read_csv(path, ("acronym", "also_means"), "acronym clash file")
+    rows = read_rows(path, ("acronym", "also_means"), "acronym clash file")
     return pd.DataFrame(
         [(r["acronym"].strip(), r["also_means"].strip()) for _, r in rows],
         columns=["acronym", "also_means"],
     )
 
 
-def load_party_words(path: str | Path | None = None) -> pd.DataFrame:
+@reference_reader(PARTY_WORDS_FILE)
+def load_party_words(path: Path) -> pd.DataFrame:
     """``language, word``: words that show a statement is about parties."""
-    path = _path(path, PARTY_WORDS_FILE)
-    rows = _read_csv(path, ("language", "word"), "party context word file")
+    rows = read_rows(path, ("language", "word"), "party context word file")
     return pd.DataFrame(
         [(r["language"].strip(), " ".join(r["word"].split())) for _, r in rows],
         columns=["language", "word"],

@@ -6,13 +6,8 @@ reference files elsewhere).
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
-
-T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,27 +35,3 @@ SAMPLE_DATASET_NAME = "sample_statements.csv"
 def sample_dataset() -> Path:
     """The bundled sample dataset the app opens when no other dataset is given."""
     return data_dir() / SAMPLE_DATASET_NAME
-
-
-def cached_by_mtime(loader: Callable[[Path], T], default_name: str) -> Callable[..., T]:
-    """Wrap ``loader(path)`` so each file is read once and again only after it changes.
-
-    The returned ``load(path=None)`` defaults to ``data_dir() / default_name`` (resolved at call
-    time, so ``DASHBOARD_DATA_DIR`` is honoured); a missing file goes straight to ``loader`` so
-    that its own error message explains it.
-    """
-
-    @functools.lru_cache(maxsize=4)
-    def cached(path: str, mtime_ns: int) -> T:
-        return loader(Path(path))
-
-    def load(path: str | os.PathLike[str] | None = None) -> T:
-        file = Path(path) if path is not None else data_dir() / default_name
-        try:
-            mtime = file.stat().st_mtime_ns
-        except OSError:
-            return loader(file)
-        return cached(str(file.resolve()), mtime)
-
-    load.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    return load

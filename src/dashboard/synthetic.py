@@ -18,11 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pycountry
 
+from dashboard.countries import country_names, load_regions
 from dashboard.dataset import Dataset
-from dashboard.paths import data_dir
+from dashboard.errors import DatasetError
+from dashboard.gazetteer import load_gazetteer
 from dashboard.report import LoadReport
+from dashboard.topics import load_taxonomy
 
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "none")
 # Share of statements per date precision: real feeds give a day for most items, a month for
@@ -72,42 +74,30 @@ class _Reference:
 
 def _read_topic_ids() -> list[str]:
     """Topic ids in taxonomy order, without the ``other`` fallback."""
-    path = data_dir() / "topics.toml"
-    if not path.exists():
-        return list(FALLBACK_TOPICS)
     try:
-        from dashboard.topics import load_taxonomy
-
-        taxonomy = load_taxonomy(path)
-        ids = [t.id for t in taxonomy.topics]
-    except Exception:  # a broken or half-written taxonomy must not break benchmarks
+        ids = load_taxonomy().ids
+    except DatasetError:  # a broken or half-written taxonomy must not break benchmarks
         return list(FALLBACK_TOPICS)
     ids = [i for i in ids if i != "other"]
     return ids or list(FALLBACK_TOPICS)
 
 
 def _read_regions() -> tuple[dict[str, str], dict[str, str]]:
-    path = data_dir() / "country_regions.csv"
-    if not path.exists():
+    try:
+        table = load_regions()
+    except DatasetError:
         return {}, {}
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if not {"iso3", "continent", "region"} <= set(table.columns):
-        return {}, {}
-    return (
-        dict(zip(table["iso3"], table["continent"], strict=True)),
-        dict(zip(table["iso3"], table["region"], strict=True)),
-    )
+    return table["continent"].to_dict(), table["region"].to_dict()
 
 
 @functools.lru_cache(maxsize=1)
 def _reference() -> _Reference:
-    parties = pd.read_csv(data_dir() / "parties.csv", dtype=str, keep_default_na=False)
+    parties = load_gazetteer().parties
     abbr_counts = parties.loc[parties["abbreviation"] != "", "abbreviation"].value_counts()
     ambiguous = np.array(sorted(abbr_counts.index[abbr_counts > 1]), dtype=object)
     if len(ambiguous) == 0:
         ambiguous = np.array(["CPC"], dtype=object)
-    countries = sorted(c.alpha_3 for c in pycountry.countries)
-    names = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    names = dict(country_names())
     continent_of, region_of = _read_regions()
     return _Reference(
         party_ids=parties["id"].to_numpy(dtype=object),
@@ -116,7 +106,7 @@ def _reference() -> _Reference:
         party_countries=parties["country"].to_numpy(dtype=object),
         ambiguous_abbrs=ambiguous,
         topic_ids=np.array(_read_topic_ids(), dtype=object),
-        all_countries=np.array(countries, dtype=object),
+        all_countries=np.array(sorted(names), dtype=object),
         country_names=names,
         continent_of=continent_of,
         region_of=region_of,

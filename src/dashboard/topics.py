@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard.errors import DatasetError
-from dashboard.paths import data_dir
+from dashboard.reference import reference_reader
 
 OTHER = "other"
 OTHER_LABEL = "Other"
@@ -269,13 +269,13 @@ def _python_regex(regex: str) -> re.Pattern[str]:
     return re.compile(regex, re.IGNORECASE)
 
 
-def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Read and check a taxonomy file (default ``data/topics.toml``).
+@reference_reader(TAXONOMY_FILE)
+def load_taxonomy(file: Path) -> Taxonomy:
+    """Read and check a taxonomy file (default ``data/topics.toml``), cached until it changes.
 
     Raises ``DatasetError`` naming the file and topic for a missing file, bad TOML, missing or
     unknown keys, a bad id, a duplicate id, an invalid regex, or a file without topics.
     """
-    file = Path(path) if path is not None else data_dir() / TAXONOMY_FILE
     where = str(file)
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8"))

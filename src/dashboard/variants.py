@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.countries import CountryMatcher, _read_csv
+from dashboard.countries import CountryMatcher
 from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer
-from dashboard.paths import data_dir
+from dashboard.reference import read_rows, reference_reader
 
 TEMPLATES_FILE = "party_templates.csv"
 _SLOTS = {"{country}": "name", "{demonym}": "demonym"}
@@ -33,12 +33,12 @@ _BASE_FORMS = (
 )
 
 
-def load_templates(path: str | Path | None = None) -> pd.DataFrame:
+@reference_reader(TEMPLATES_FILE)
+def load_templates(path: Path) -> pd.DataFrame:
     """``language, template`` rows; each template holds exactly one ``{country}`` or
     ``{demonym}`` slot. Errors name the file and line."""
-    path = Path(path) if path is not None else data_dir() / TEMPLATES_FILE
     rows = []
-    for line, row in _read_csv(path, ("language", "template"), "party template file"):
+    for line, row in read_rows(path, ("language", "template"), "party template file"):
         template = " ".join(row["template"].split())
         if sum(template.count(slot) for slot in _SLOTS) != 1:
             raise DatasetError(

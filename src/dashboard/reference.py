@@ -1,0 +1,118 @@
+"""Reading the reference files of ``data/``: each file parsed once, and again only after it changes.
+
+Every module that reads a file of ``data/`` (the gazetteer, country aliases and regions, the
+topic taxonomy, leaders, languages, column names, time zones, events, name lists ...) goes
+through ``reference_reader``: it turns a parser ``parse(path)`` into ``read(path=None)``,
+cached by the file's path, modification time and size, so an analyst's edit shows up on the next
+call without a restart. ``read_rows`` is the one strict reader of a reference CSV (rows with
+their line numbers, errors naming the file and line), and ``read_names`` reads a one-column
+list of names.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from dashboard.errors import DatasetError
+from dashboard.paths import data_dir, reference_file
+
+T = TypeVar("T")
+
+PathArg = str | os.PathLike[str] | None
+
+
+class ReferenceReader(Generic[T]):
+    """``parse(path)`` cached by (path, modification time, size); see ``reference_reader``."""
+
+    def __init__(
+        self, parse: Callable[[Path], T], name: str, *, fallback: bool, maxsize: int
+    ) -> None:
+        self.parse = parse
+        self.name = name
+        self.fallback = fallback
+        self._cached = functools.lru_cache(maxsize=maxsize)(self._parse_key)
+        functools.update_wrapper(self, parse)
+
+    def _parse_key(self, path: str, mtime_ns: int, size: int) -> T:
+        del mtime_ns, size  # part of the key only: an edited file is read again
+        return self.parse(Path(path))
+
+    def path(self, path: PathArg = None) -> Path:
+        """``path``, or the default file (resolved at call time: ``DASHBOARD_DATA_DIR`` counts)."""
+        if path is not None:
+            return Path(path)
+        return reference_file(self.name) if self.fallback else data_dir() / self.name
+
+    def __call__(self, path: PathArg = None) -> T:
+        file = self.path(path)
+        try:
+            stat = file.stat()
+        except OSError:
+            return self.parse(file)  # a missing file: the parser's own error (or default) says so
+        return self._cached(str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+
+    def cache_clear(self) -> None:
+        """Forget every parsed file."""
+        self._cached.cache_clear()
+
+
+def reference_reader(
+    name: str, *, fallback: bool = False, maxsize: int = 4
+) -> Callable[[Callable[[Path], T]], ReferenceReader[T]]:
+    """Decorate ``parse(path)`` into ``read(path=None)``: ``data_dir() / name`` by default, each
+    file parsed once and again only when its modification time or size changes.
+
+    ``fallback`` reads the repository's own file when ``DASHBOARD_DATA_DIR`` lacks it. A missing
+    file goes straight to ``parse``, so that its error message (or default) explains it.
+    """
+
+    def wrap(parse: Callable[[Path], T]) -> ReferenceReader[T]:
+        return ReferenceReader(parse, name, fallback=fallback, maxsize=maxsize)
+
+    return wrap
+
+
+def read_rows(path: Path, required: Sequence[str], what: str) -> list[tuple[int, dict[str, str]]]:
+    """The non-blank rows of a reference CSV as ``(line, {column: value})``.
+
+    Raises ``DatasetError`` naming ``what``, the file and the line for a missing file, a missing
+    ``required`` column, a line with more fields than the header or text that is not UTF-8.
+    """
+    if not path.is_file():
+        raise DatasetError(
+            f"the {what} is missing",
+            where=str(path),
+            hint="Restore it from the repository or set DASHBOARD_DATA_DIR",
+        )
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip() for h in reader.fieldnames or []]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise DatasetError(
+                    f"the {what} has no {', '.join(missing)} column",
+                    where=f"{path}, line 1",
+                    hint=f"The header must name {', '.join(required)}",
+                )
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise DatasetError(
+                        "the line has more fields than the header",
+                        where=f"{path}, line {reader.line_num}",
+                        hint="Quote values that contain commas",
+                    )
+                clean = {(k or "").strip(): (v or "") for k, v in row.items()}
+                if any(v.strip() for v in clean.values()):
+                    rows.append((reader.line_num, clean))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise DatasetError(
+            f"cannot read the {what} ({err})", where=str(path), hint="Save it as UTF-8 CSV"
+        ) from err
+    return rows
