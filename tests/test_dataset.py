@@ -82,3 +82,31 @@ def test_enriched_file_missing_columns_is_a_clear_error(tmp_path):
     # Not all enriched columns: treated as a plain dataset, which has no text column.
     with pytest.raises(DatasetError, match="text"):
         load_dataset(out)
+
+
+def test_memo_builds_each_value_once_per_dataset_even_when_asked_at_once() -> None:
+    import threading
+    import time
+
+    first, second = Dataset.from_enriched(_frame()), Dataset.from_enriched(_frame())
+    builds: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def build() -> object:
+        builds.append(1)
+        time.sleep(0.05)  # long enough for the other threads to arrive while it builds
+        return object()
+
+    def ask() -> None:
+        barrier.wait()
+        first.memo("thing", build)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1
+    assert first.memo("thing", build) is first.memo("thing", build)
+    assert second.memo("thing", build) is not first.memo("thing", build)  # its own value
+    assert len(builds) == 2

@@ -13,11 +13,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,8 @@ ENRICHED_MARKERS = schema.ENRICHED_MARKERS
 # Undated rows sort after every date in ``DateArrays.order``.
 _UNDATED_DAY = np.iinfo(np.int64).max
 _VERSIONS = itertools.count(1)
+_MEMO_LOCK = threading.Lock()
+T = TypeVar("T")
 
 
 def codes_in(cat: pd.Categorical, values: Iterable[str]) -> np.ndarray:
@@ -171,6 +174,10 @@ class Dataset:
     version: int = field(default_factory=lambda: next(_VERSIONS))
     dates: DateArrays | None = None
     analysis: pd.DataFrame | None = None
+    _memos: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False)
+    _memo_locks: dict[Hashable, threading.Lock] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def from_enriched(
@@ -190,6 +197,22 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.df)
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` the first time ``key`` is asked for, then the same object for as long as
+        the dataset lives: the one home of values derived from a dataset (its search index,
+        option counts, the UI's per-dataset caches). Built once even when several sessions ask
+        at the same time; the result is shared, so never mutate it."""
+        try:
+            return self._memos[key]
+        except KeyError:
+            pass
+        with _MEMO_LOCK:
+            lock = self._memo_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._memos:
+                self._memos[key] = build()
+        return self._memos[key]
 
     @cached_property
     def everything(self) -> tuple[np.ndarray, np.ndarray]:

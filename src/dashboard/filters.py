@@ -18,9 +18,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import threading
 import unicodedata
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -66,21 +64,6 @@ _LIST_FILTERS: dict[str, tuple[str, str, str, str]] = {
 }
 MAX_SEARCH_LENGTH = 500
 _CAPTION_ITEMS = 3
-
-# Derived per-dataset arrays (date bounds, normalised search text, option counts) are built
-# once and dropped with the dataset; Dataset is hashed by identity (eq=False).
-_DERIVED: weakref.WeakKeyDictionary[Dataset, dict[str, Any]] = weakref.WeakKeyDictionary()
-_DERIVED_LOCK = threading.Lock()
-
-
-def _derived(ds: Dataset) -> dict[str, Any]:
-    with _DERIVED_LOCK:
-        cache = _DERIVED.get(ds)
-        if cache is None:
-            cache = {}
-            _DERIVED[ds] = cache
-        return cache
-
 
 # ---------------------------------------------------------------------------------------------
 # Dates
@@ -169,17 +152,15 @@ def _slug_dates(start: dt.date | None, end: dt.date | None) -> str:
 
 def search_index(ds: Dataset) -> SearchIndex:
     """The dataset's ``SearchIndex``, built on first use and kept with the dataset."""
-    cache = _derived(ds)
-    with _DERIVED_LOCK:
-        lock = cache.setdefault("search_lock", threading.Lock())
-    with lock:  # one build per dataset even when several viewers search at once
-        if "search_index" not in cache:
-            df = ds.df
-            empty = pa.array([""] * len(df), type=pa.large_string())
-            title = pa.array(df["title"].array) if "title" in df.columns else empty
-            text = pa.array(df["text"].array) if "text" in df.columns else empty
-            cache["search_index"] = SearchIndex(title, text)
-    return cache["search_index"]
+
+    def build() -> SearchIndex:
+        df = ds.df
+        empty = pa.array([""] * len(df), type=pa.large_string())
+        title = pa.array(df["title"].array) if "title" in df.columns else empty
+        text = pa.array(df["text"].array) if "text" in df.columns else empty
+        return SearchIndex(title, text)
+
+    return ds.memo("search_index", build)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,9 +180,8 @@ def option_counts(ds: Dataset, column: str) -> pd.Series:
     a plain one (``continent``, ``region``). Computed once per dataset; a list value repeated
     within one statement (``enrich`` never writes that) would be counted twice.
     """
-    cache = _derived(ds)
-    key = f"options:{column}"
-    if key not in cache:
+
+    def build() -> pd.Series:
         if column in ds.long:
             long = ds.long[column]
             values = long["value"].cat
@@ -216,8 +196,9 @@ def option_counts(ds: Dataset, column: str) -> pd.Series:
             counts = pd.Series(dtype="int64")
         counts = counts[(counts.index != "") & counts.index.notna() & (counts > 0)]
         counts.index = counts.index.astype("str")
-        cache[key] = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
-    return cache[key]
+        return counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+
+    return ds.memo(("options", column), build)
 
 
 def _known_values(ds: Dataset, column: str) -> dict[str, str]:

@@ -19,7 +19,6 @@ import io
 import os
 import threading
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
@@ -34,6 +33,7 @@ from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import FilterSpec, search_index
 from dashboard.live import LiveDataset
+from dashboard.load import SUPPORTED_EXTENSIONS
 from dashboard.paths import sample_dataset
 from dashboard.store import is_store
 from dashboard.view import View, make_view
@@ -49,26 +49,11 @@ SEARCH_PREBUILD_ROWS = 50_000  # smaller datasets build their search index in we
 SEARCH_PREBUILD_DELAY_S = 3.0
 MAX_VIEWS = 8  # filtered views per dataset (positions and analysis columns: ~40 bytes a row)
 MAX_PAGE_DATA = 128  # page aggregates per dataset (small frames)
-UPLOAD_EXTENSIONS: tuple[str, ...] = (
-    "csv",
-    "tsv",
-    "txt",
-    "json",
-    "jsonl",
-    "ndjson",
-    "parquet",
-    "xlsx",
-)
-
 Progress = Callable[[float], None]
 
 
 def supported_extensions() -> tuple[str, ...]:
     """File extensions (without dot) the loader reads, for ``st.file_uploader(type=...)``."""
-    try:
-        from dashboard.load import SUPPORTED_EXTENSIONS
-    except ImportError:
-        return UPLOAD_EXTENSIONS
     return tuple(e.lstrip(".") for e in SUPPORTED_EXTENSIONS)
 
 
@@ -287,16 +272,8 @@ class _LRU:
         return value
 
 
-_DERIVED: weakref.WeakKeyDictionary[Dataset, dict[str, _LRU]] = weakref.WeakKeyDictionary()
-_DERIVED_LOCK = threading.Lock()
-
-
 def _lru(ds: Dataset, name: str, size: int) -> _LRU:
-    with _DERIVED_LOCK:
-        caches = _DERIVED.setdefault(ds, {})
-        if name not in caches:
-            caches[name] = _LRU(size)
-        return caches[name]
+    return ds.memo(("lru", name), lambda: _LRU(size))
 
 
 def filter_mask(ds: Dataset, spec: FilterSpec) -> np.ndarray:

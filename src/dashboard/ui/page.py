@@ -11,7 +11,6 @@ the results to these helpers.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -289,9 +288,6 @@ def statements_table(df: pd.DataFrame, columns: Sequence[str] | None = None) -> 
     return pd.DataFrame(out, index=df.index)
 
 
-_EMPTY_COLUMNS: weakref.WeakKeyDictionary[Dataset, frozenset[str]] = weakref.WeakKeyDictionary()
-
-
 def empty_statement_columns(dataset: Dataset) -> frozenset[str]:
     """Display names of ``STATEMENT_COLUMNS`` with nothing in them anywhere in ``dataset``.
 
@@ -299,9 +295,10 @@ def empty_statement_columns(dataset: Dataset) -> frozenset[str]:
     room from the text. Decided over the whole dataset, not the rows shown, so a column does
     not come and go with the filters; worked out once per dataset (vectorised) and remembered.
     """
-    known = _EMPTY_COLUMNS.get(dataset)
-    if known is not None:
-        return known
+    return dataset.memo("empty_statement_columns", lambda: _empty_columns(dataset))
+
+
+def _empty_columns(dataset: Dataset) -> frozenset[str]:
     df = dataset.df
     empty: set[str] = set()
     for display, (source, _) in STATEMENT_COLUMNS.items():
@@ -316,9 +313,7 @@ def empty_statement_columns(dataset: Dataset) -> frozenset[str]:
             blank = not bool((values.notna() & (values.astype("str") != "")).any())
         if blank:
             empty.add(display)
-    result = frozenset(empty)
-    _EMPTY_COLUMNS[dataset] = result
-    return result
+    return frozenset(empty)
 
 
 def statement_column_widths(
