@@ -11,7 +11,7 @@ import pytest
 from dashboard.paths import REPO_ROOT
 
 DATA = REPO_ROOT / "data"
-KINDS = {"name", "abbreviation", "demonym", "capital", "city", "historic"}
+KINDS = {"name", "abbreviation", "demonym", "capital", "city", "historic", "none"}
 CONTINENTS = {
     "Africa",
     "Asia",
@@ -48,7 +48,26 @@ def test_aliases_schema(aliases: pd.DataFrame) -> None:
 
 
 def test_every_alias_iso3_is_a_pycountry_country(aliases: pd.DataFrame) -> None:
-    assert sorted(set(aliases["iso3"]) - ISO3) == []
+    assert sorted(set(aliases["iso3"]) - ISO3 - {"-"}) == []
+
+
+def test_phrases_naming_no_country_are_marked_so(aliases: pd.DataFrame) -> None:
+    # ISO-3 "-" with kind "none": "Latin American", "New Mexico" hold a country's name or
+    # demonym but name no country; the finder lets them swallow their text.
+    none = aliases[aliases["iso3"] == "-"]
+    assert (none["kind"] == "none").all()
+    assert (aliases.loc[aliases["kind"] == "none", "iso3"] == "-").all()
+    assert {"Latin American", "New Mexico", "Guinea pig"} <= set(none["alias"])
+
+
+def test_capitalised_trap_names_are_country_names() -> None:
+    from dashboard.countries import load_country_matcher, load_traps
+
+    traps = load_traps(DATA / "country_traps.csv")
+    capitalised = traps.loc[traps["rules"].str.split().map(lambda r: "capitalised" in r), "alias"]
+    assert {"Chad", "China", "Guinea", "Jordan", "Turkey"} <= set(capitalised)
+    matcher = load_country_matcher()
+    assert all(matcher.lookup(name) for name in capitalised)
 
 
 def test_no_alias_maps_to_two_countries(aliases: pd.DataFrame) -> None:

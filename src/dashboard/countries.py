@@ -22,12 +22,14 @@ Decisions worth knowing:
 * A country inside any party's name ("Liberal Democratic Party of Russia") is reported by
   ``scan`` with ``inside`` True - evidence of what a statement is about - but ``find`` never
   counts it as a country mentioned.
-* Names that are also ordinary lower-case words (``WORDLIKE_NAMES``: "chad", "china", "guinea",
-  "jordan", "turkey") match only capitalised or in capitals, so "turkey" (the bird) is not TUR.
+* Names that are also ordinary lower-case words (rule ``capitalised`` in
+  ``data/country_traps.csv``: "chad", "china", "guinea", "jordan", "turkey") match only
+  capitalised or in capitals, so "turkey" (the bird) is not TUR.
 * Short all-caps forms ("US", "UK") match only in capitals, so the pronoun "us" is never USA.
-* ``NOT_COUNTRIES`` lists phrases that contain a country name or demonym but name no country
-  ("Latin American", "New Mexico"); they swallow their text. The alias file can add more with
-  the ISO-3 ``-``.
+* Phrases that contain a country name or demonym but name no country ("Latin American", "New
+  Mexico") are rows of ``data/country_aliases.csv`` with the ISO-3 ``-``; they swallow their
+  text. Every matcher knows the bundled ones and the bundled ``capitalised`` names, also one
+  built from an alias table of its own.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import pandas as pd
 import pycountry
 
 from dashboard.errors import DatasetError
-from dashboard.paths import data_dir
+from dashboard.paths import data_dir, reference_file
 from dashboard.reference import read_rows, reference_reader
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
@@ -56,34 +58,6 @@ INSIDE_PARTY = "~"
 # pycountry names left out, and why: "Jersey" (JEY) is mostly "New Jersey" or a shirt in news
 # text; the island is rarely the subject.
 EXCLUDED_PYCOUNTRY_NAMES: frozenset[str] = frozenset({"Jersey"})
-
-WORDLIKE_NAMES: frozenset[str] = frozenset({"Chad", "China", "Guinea", "Jordan", "Turkey"})
-
-NOT_COUNTRIES: tuple[str, ...] = (
-    "Latin America",
-    "Latin American",
-    "Latin Americans",
-    "South America",
-    "South American",
-    "South Americans",
-    "North America",
-    "North American",
-    "North Americans",
-    "Central America",
-    "Central American",
-    "Central Americans",
-    "Native American",
-    "Native Americans",
-    "Pan-American",
-    "Indian Ocean",
-    "West Indies",
-    "West Indian",
-    "New Mexico",
-    "New Jersey",
-    "New Guinea",
-    "Guinea pig",
-    "Guinea pigs",
-)
 
 # Languages whose country names come from pycountry's bundled ISO 3166 translations: those of
 # the parties' own press. Translated names are matched as written (capitalised), and never
@@ -101,7 +75,9 @@ PARTY_OF: tuple[tuple[str, str], ...] = (
     ("el", "Κόμματος της"),
 )
 TRAPS_FILE = "country_traps.csv"
-TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "language", "none")
+TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "language", "none", "capitalised")
+# Rules decided when the matcher is built, not per mention.
+_BUILD_RULES = frozenset({"none", "capitalised"})
 # "(PCC, in Spanish)": after these words a demonym names a language, not a country.
 _LANGUAGE_LEAD = frozenset({"in", "into", "from", "speak", "speaks", "speaking", "spoke"})
 # Capitalised words that may stand next to a trap name without making it part of a person's
@@ -218,15 +194,21 @@ class CountryMatcher:
         one with the ``data/country_traps.csv`` columns (``alias, rules``)."""
         # Names that are also people's names, US states or parts of other names, with the
         # checks a mention must pass (see ``_trap_ok``); rule "none" names no country at all.
+        # Every matcher, also one built from tables of its own, knows the bundled phrases that
+        # name no country and the names that count only capitalised ("turkey" is a bird).
         self.traps: dict[str, frozenset[str]] = {}
-        never: list[str] = []
+        never, capitalised = _bundled_word_rules()
         if traps is not None:
             for alias, rules in zip(traps["alias"], traps["rules"], strict=True):
+                alias = " ".join(str(alias).split())
                 rule_set = frozenset(str(rules).split())
                 if "none" in rule_set:
-                    never.append(" ".join(str(alias).split()))
-                else:
-                    self.traps[" ".join(str(alias).split())] = rule_set
+                    never.append(alias)
+                    continue
+                if "capitalised" in rule_set:
+                    capitalised.add(alias)
+                if rule_set - _BUILD_RULES:
+                    self.traps[alias] = rule_set - _BUILD_RULES
         self.source = source
         derived: dict[str, set[str]] = {}
         spelled: dict[str, str] = {}
@@ -264,7 +246,7 @@ class CountryMatcher:
                     exact.add(alias)
                 if iso3 != NO_COUNTRY:
                     self.names.setdefault(iso3, alias)
-        for phrase in (*NOT_COUNTRIES, *never):
+        for phrase in never:
             given.setdefault(phrase.casefold(), {NO_COUNTRY})
             spelled.setdefault(phrase.casefold(), phrase)
         # Other languages: pycountry's translations, then the curated forms (inflected names,
@@ -302,7 +284,7 @@ class CountryMatcher:
             pairs.append((name, iso3))
             if iso3 != NO_COUNTRY:
                 self._lookup[folded] = iso3
-            if name in WORDLIKE_NAMES:
+            if name in capitalised:
                 exact.update((name, name.upper()))
                 pairs.append((name.upper(), iso3))
         # "Liberal Democratic Party of Russia", "Κόμμα της Ρωσίας": a country that is part of
@@ -589,6 +571,24 @@ def load_forms(path: Path) -> pd.DataFrame | None:
             )
         records.append((iso3, alias, row["language"].strip(), row["kind"].strip()))
     return pd.DataFrame(records, columns=list(FORMS_COLUMNS))
+
+
+def _bundled_word_rules() -> tuple[list[str], set[str]]:
+    """The phrases that name no country (ISO-3 ``-`` in ``country_aliases.csv``: "Latin
+    America", "New Mexico") and the names matched only capitalised or in capitals (rule
+    ``capitalised`` in ``country_traps.csv``: "chad", "china", "turkey"), from the bundled files.
+    """
+    aliases = load_aliases(reference_file(ALIASES_FILE))
+    never = aliases.loc[aliases["iso3"] == NO_COUNTRY, "alias"].tolist()
+    traps = load_traps(reference_file(TRAPS_FILE))
+    if traps is None:
+        return never, set()
+    capitalised = {
+        alias
+        for alias, rules in zip(traps["alias"], traps["rules"], strict=True)
+        if "capitalised" in rules.split()
+    }
+    return never, capitalised
 
 
 load_country_matcher = reference_reader(ALIASES_FILE)(CountryMatcher.load)

@@ -22,7 +22,7 @@ import pandas as pd
 from dashboard.countries import country_names
 from dashboard.errors import DatasetError
 from dashboard.paths import data_dir
-from dashboard.reference import reference_reader
+from dashboard.reference import read_rows, reference_reader
 
 PARTY_COLUMNS: tuple[str, ...] = (
     "id",
@@ -40,48 +40,21 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "name", "country")
 KINDS: tuple[str, ...] = ("party", "youth", "front", "union", "women", "international")
 LIST_SEPARATOR = "|"
 
-# Phrases that name no particular organisation ("Communists condemn ...", "communist parties of
-# Europe"). An alias equal to one of these (in any case) is ignored rather than trusted, because
-# one careless alias would otherwise link thousands of general statements to one party.
-GENERIC_PHRASES: frozenset[str] = frozenset(
-    {
-        "communist",
-        "communists",
-        "communist party",
-        "communist parties",
-        "the communist party",
-        "the communists",
-        "communist youth",
-        "workers party",
-        "workers' party",
-        "workers parties",
-        "workers' parties",
-        "communist and workers' parties",
-        "communist and workers parties",
-        "party",
-        "the party",
-        "socialist party",
-        "labour party",
-        "labor party",
-        "left party",
-        "the left",
-        # The same in the languages of the parties' own press: "il Partito Comunista" in an
-        # Italian text is whichever party the text is about, not Italy's PC.
-        "partito comunista",
-        "partido comunista",
-        "parti communiste",
-        "kommunistische partei",
-        "komunistyczna partia",
-        "коммунистическая партия",
-        "компартия",
-        "κομμουνιστικό κόμμα",
-        "الحزب الشيوعي",
-    }
-)
+IGNORED_ALIASES_FILE = "ignored_aliases.csv"
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHORT_QUALIFIED = re.compile(r"^([A-Z]{2,6}) ?\(([A-Z]{1,3}(?:-[A-Z]{1,2})?)\)$")
 _ISO3_RE = re.compile(r"^[A-Z]{3}$")
+
+
+@reference_reader(IGNORED_ALIASES_FILE, fallback=True)
+def load_ignored_aliases(path: Path) -> frozenset[str]:
+    """``data/ignored_aliases.csv``, case-folded: phrases that name no particular organisation
+    ("Communists condemn ...", "communist parties of Europe", "il Partito Comunista"). An alias
+    equal to one of them is ignored rather than trusted, because one careless alias would
+    otherwise link thousands of general statements to one party."""
+    rows = read_rows(path, ("language", "phrase"), "ignored alias file")
+    return frozenset(" ".join(row["phrase"].split()).casefold() for _, row in rows)
 
 
 def _split(value: str) -> list[str]:
@@ -118,7 +91,7 @@ class Gazetteer:
     ``parties``: one row per organisation, indexed by ``id``, all columns ``str`` ("" when
     empty). ``patterns``: ``pattern, id, source`` (``source`` is ``name``, ``abbreviation``,
     ``native_name``, ``alias`` or ``variant``). ``context``: ``cue, id``. ``ignored``: aliases
-    dropped because they are generic phrases.
+    dropped because they are generic phrases (``data/ignored_aliases.csv``).
     """
 
     parties: pd.DataFrame
@@ -314,6 +287,7 @@ class Gazetteer:
 
 
 def _pattern_table(rows: list[dict[str, str]]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    generic = load_ignored_aliases()
     out: list[tuple[str, str, str]] = []
     ignored: list[str] = []
     for row in rows:
@@ -328,13 +302,13 @@ def _pattern_table(rows: list[dict[str, str]]) -> tuple[pd.DataFrame, tuple[str,
             name = " ".join(name.split())
             if not name:
                 continue
-            if name.casefold() in GENERIC_PHRASES:
+            if name.casefold() in generic:
                 ignored.append(f"{row['id']}: {name}")
                 continue
             for pattern, src in [(name, source)] + [
                 (v, "variant") for v in spelling_variants(name)
             ]:
-                if pattern.casefold() in GENERIC_PHRASES or pattern in seen:
+                if pattern.casefold() in generic or pattern in seen:
                     continue
                 seen.add(pattern)
                 out.append((pattern, row["id"], src))

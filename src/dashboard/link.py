@@ -34,30 +34,9 @@ from dashboard.countries import CountryMatcher
 from dashboard.gazetteer import Gazetteer
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
-# Names that look like party names but belong to meetings, initiatives and federations. They are
-# matched only so that no party alias can match inside them (longest match wins); matches of
-# these names are then discarded.
-BLOCKED_NAMES: tuple[str, ...] = (
-    "International Meeting of Communist and Workers' Parties",
-    "International Meeting of the Communist and Workers' Parties",
-    "International Meeting of Communist and Workers Parties",
-    "Communist and Workers' Parties",
-    "Communist and Workers Parties",
-    "Communist and Workers' Party",
-    "IMCWP",
-    "SolidNet",
-    "European Communist Initiative",
-    "Initiative of Communist and Workers' Parties of Europe",
-    "Initiative of Communist and Workers Parties of Europe",
-    "World Federation of Democratic Youth",
-    "WFDY",
-    "World Federation of Trade Unions",
-    "WFTU",
-    "International Communist Seminar",
-    "International Communist Press",
-    "World Peace Council",
-    "Communist Parties",
-)
+# Names that look like party names but belong to meetings, initiatives and federations
+# (data/not_party_names.csv). They are matched only so that no party alias can match inside
+# them (longest match wins); matches of these names are then discarded.
 BLOCK_KEY = "\x00not-a-party"
 # Bare names ("Communist Party", "the Party") from data/generic_party_names.csv: resolved from
 # a leader, the one country named or the source (BARE_KEY), or from the source only.
@@ -104,6 +83,7 @@ def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]
         load_acronym_clashes,
         load_generic_names,
         load_leaders,
+        load_not_party_names,
         load_party_words,
     )
     from dashboard.variants import main_parties, template_patterns
@@ -112,7 +92,7 @@ def _scanners(gazetteer: Gazetteer) -> tuple[TextScanner, TextScanner, _Context]
     pairs = list(zip(gazetteer.patterns["pattern"], gazetteer.patterns["id"], strict=True))
     generated = template_patterns(gazetteer, matcher)
     pairs += list(zip(generated["pattern"], generated["id"], strict=True))
-    pairs += [(name, BLOCK_KEY) for name in BLOCKED_NAMES]
+    pairs += [(name, BLOCK_KEY) for name in load_not_party_names()["name"]]
     generic = load_generic_names()
     bare_key = generic["resolve_from"].map(
         {"context": BARE_KEY, "source": BARE_SOURCE_KEY, "list": LIST_KEY}

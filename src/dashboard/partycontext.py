@@ -1,6 +1,6 @@
 """What a statement's surroundings say about which party it means: leaders, generic names, sites.
 
-This module owns three reference tables and one derivation:
+This module owns the party reference tables besides the gazetteer, and one derivation:
 
 * ``data/leaders.csv`` (``party, leader, from, to``): leaders with their years, so "the Communist
   Party" in a statement naming Elizabeth Rowley is the Communist Party of Canada.
@@ -13,6 +13,11 @@ This module owns three reference tables and one derivation:
 * ``data/acronym_clashes.csv`` and ``data/party_context_words.csv``: party short names that are
   common acronyms elsewhere ("CPU", "PCE") and the words that show a statement is about
   parties, so such an acronym counts only in party context (see ``link.py``).
+* ``data/not_party_names.csv`` (``name, kind``): names that look like party names but belong to
+  meetings, initiatives and federations ("International Meeting of Communist and Workers'
+  Parties", "WFTU"); the linker matches them only to keep party aliases out of them.
+* ``data/press_site_words.csv`` (``word``): words that make a host a party or party-press site
+  ("communist", "partido", "solidnet").
 * ``url_hints``: the country and party a row's source says, from ``source_country`` /
   ``source_party`` columns or the address of the page: its country-code top-level domain
   (``.pt`` -> PRT) and a host label that is a party's short name (``pcp.pt`` -> PCP of
@@ -39,6 +44,8 @@ LEADERS_FILE = "leaders.csv"
 CLASHES_FILE = "acronym_clashes.csv"
 PARTY_WORDS_FILE = "party_context_words.csv"
 GENERIC_FILE = "generic_party_names.csv"
+NOT_PARTY_FILE = "not_party_names.csv"
+PRESS_WORDS_FILE = "press_site_words.csv"
 RESOLVE_FROM: tuple[str, ...] = ("context", "source", "list")
 # Country-code domains that are not the ISO alpha-2 code, and generic ones said to be national.
 _TLD_EXCEPTIONS = {"uk": "GBR", "el": "GRC"}
@@ -100,6 +107,24 @@ def load_party_words(path: Path) -> pd.DataFrame:
     )
 
 
+@reference_reader(NOT_PARTY_FILE, fallback=True)
+def load_not_party_names(path: Path) -> pd.DataFrame:
+    """``name, kind``: names that look like party names but belong to meetings, initiatives,
+    federations and sites ("International Meeting of Communist and Workers' Parties", "WFTU")."""
+    rows = read_rows(path, ("name", "kind"), "not-party name file")
+    return pd.DataFrame(
+        [(" ".join(r["name"].split()), r["kind"].strip()) for _, r in rows],
+        columns=["name", "kind"],
+    )
+
+
+@reference_reader(PRESS_WORDS_FILE, fallback=True)
+def load_press_site_words(path: Path) -> tuple[str, ...]:
+    """Lower-case words that make a host a party's or party press site ("communistparty.ie")."""
+    rows = read_rows(path, ("word",), "press site word file")
+    return tuple(r["word"].strip().lower() for _, r in rows)
+
+
 @functools.lru_cache(maxsize=4096)
 def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
     labels = [p for p in host.lower().split(".") if p]
@@ -123,13 +148,6 @@ def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
     if party and not country:
         country = gazetteer.country_of.get(party, "")
     return country, party
-
-
-# A host name holding one of these is a party's or party press site ("communistparty.ie").
-PRESS_HOST_WORDS: tuple[str, ...] = (
-    "communist", "comunist", "kommunist", "komunist", "party", "partido", "partito", "parti",
-    "partei", "solidnet", "idcommunism", "marxist", "leninist",
-)  # fmt: skip
 
 
 # The host of an address (``urlsplit(...).hostname``), found by RE2 for every row at once: an
@@ -159,16 +177,17 @@ def url_hosts(urls: pd.Series) -> pd.Series:
 
 def url_hints(urls: pd.Series, gazetteer: Gazetteer) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Per row, the country and party the page address says ("" when it says nothing), and
-    whether the page is on a party or party-press site (a party's host or a host holding one
-    of ``PRESS_HOST_WORDS``). Worked out once per distinct host: a million addresses come from
-    a few thousand sites."""
+    whether the page is on a party or party-press site (a party's host or a host holding a
+    word of ``data/press_site_words.csv``). Worked out once per distinct host: a million
+    addresses come from a few thousand sites."""
     codes, hosts = pd.factorize(url_hosts(urls), sort=False)
+    press_words = load_press_site_words()
     countries, parties, presses = [], [], []
     for host in hosts:
         country, party = _host_hint(host, gazetteer) if host else ("", "")
         countries.append(country)
         parties.append(party)
-        presses.append(bool(party) or any(word in host for word in PRESS_HOST_WORDS))
+        presses.append(bool(party) or any(word in host for word in press_words))
     index = urls.index
     if len(hosts) == 0:
         empty = pd.Series([""] * len(urls), index=index, dtype=object)
