@@ -1,6 +1,6 @@
-"""The bundled lists of names the linker reads: data/ignored_aliases.csv,
-data/not_party_names.csv and data/press_site_words.csv. About the files themselves (well formed,
-no duplicates) and what each list does to a statement."""
+"""The bundled lists of names and words the finders read: data/ignored_aliases.csv,
+data/not_party_names.csv, data/press_site_words.csv and data/name_words.csv. About the files
+themselves (well formed, no duplicates) and what each list does to a statement."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dashboard.gazetteer import Gazetteer, load_gazetteer, load_ignored_aliases
 from dashboard.link import link_parties
 from dashboard.partycontext import load_not_party_names, load_press_site_words, url_hints
 from dashboard.paths import REPO_ROOT
+from dashboard.reference import WORD_USES, load_name_words
 
 DATA = REPO_ROOT / "data"
 NOT_PARTY_KINDS = {"meeting", "initiative", "federation", "press", "website", "generic"}
@@ -101,3 +102,42 @@ def test_a_press_site_word_marks_the_host_as_party_press() -> None:
     urls = pd.Series(["https://www.solidnet.org/article/1", "https://news.example.com/1"])
     _, _, press = url_hints(urls, load_gazetteer())
     assert press.tolist() == [True, False]
+
+
+def test_name_words_are_well_formed_and_every_use_has_words() -> None:
+    header, rows = _rows("name_words.csv")
+    assert header == ["use", "word"]
+    pairs = [(row["use"], row["word"]) for row in rows]
+    assert len(set(pairs)) == len(pairs), "a word is listed twice for one use"
+    assert all(word == word.lower() == " ".join(word.split()) for _, word in pairs)
+    words = load_name_words()
+    assert set(words) == set(WORD_USES)
+    assert all(words[use] for use in WORD_USES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In Jordan the unions marched.", ["JOR"]),  # "In": a function word (trap_neighbour)
+        ("Jim Jordan said so.", []),  # a first name
+        ("The statement (PCC, in Spanish) was read.", []),  # a language (language_lead)
+    ],
+)
+def test_name_words_decide_trap_names(text: str, expected: list[str]) -> None:
+    from dashboard.countries import find_countries
+
+    assert find_countries(pd.Series([text])).iloc[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Communist Party Congress opened in Hanoi, Vietnam.", ["cpv"]),  # party_organ
+        ("The Communist Party of Oceania met in Vietnam.", []),  # bare_continuation
+    ],
+)
+def test_name_words_decide_bare_party_names(text: str, expected: list[str]) -> None:
+    from dashboard.enrich import enrich
+
+    frame = pd.DataFrame({"title": [""], "text": [text]})
+    assert enrich(frame)["parties"].iloc[0] == expected

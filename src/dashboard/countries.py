@@ -47,7 +47,7 @@ import pycountry
 
 from dashboard.errors import DatasetError
 from dashboard.paths import data_dir, reference_file
-from dashboard.reference import read_rows, reference_reader
+from dashboard.reference import load_name_words, read_rows, reference_reader
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
 NO_COUNTRY = "-"
@@ -78,15 +78,6 @@ TRAPS_FILE = "country_traps.csv"
 TRAP_RULES: tuple[str, ...] = ("before", "after", "context", "language", "none", "capitalised")
 # Rules decided when the matcher is built, not per mention.
 _BUILD_RULES = frozenset({"none", "capitalised"})
-# "(PCC, in Spanish)": after these words a demonym names a language, not a country.
-_LANGUAGE_LEAD = frozenset({"in", "into", "from", "speak", "speaks", "speaking", "spoke"})
-# Capitalised words that may stand next to a trap name without making it part of a person's
-# or organisation's name ("In Jordan", "From Georgia", "Visit Paris").
-_FUNCTION_WORDS = frozenset(
-    {"in", "from", "to", "the", "and", "of", "for", "with", "at", "by", "on", "as", "visit",
-     "across", "into", "over", "near", "via", "president", "king", "queen", "government",
-     "says", "said", "if", "but", "or", "a", "an", "is", "will", "was", "why", "how"}
-)  # fmt: skip
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)[ \t]*$")
 _WORD_AFTER = re.compile(r"^[ \t]*([^\W\d_][\w'’-]*)")
 FORMS_COLUMNS: tuple[str, ...] = ("iso3", "alias", "language", "kind")
@@ -412,6 +403,8 @@ class CountryMatcher:
         ends, items = found["end"].to_numpy(), texts.items
         traps = {k.casefold(): v for k, v in self.traps.items()}
         iso3 = iso.astype(str).to_numpy(dtype=object)
+        words = load_name_words()
+        neighbours, leads = words["trap_neighbour"], words["language_lead"]
         checked: list[tuple[int, frozenset[str]]] = []
         for i in candidates:
             text = items[rows[i]]
@@ -422,9 +415,9 @@ class CountryMatcher:
             before_text = text[max(0, starts[i] - 40) : starts[i]]
             after_text = text[ends[i] : ends[i] + 40]
             ok[i] = not (
-                ("before" in rules and _name_word(_WORD_BEFORE.search(before_text)))
-                or ("after" in rules and _name_word(_WORD_AFTER.match(after_text)))
-                or ("language" in rules and _names_language(before_text, after_text))
+                ("before" in rules and _name_word(_WORD_BEFORE.search(before_text), neighbours))
+                or ("after" in rules and _name_word(_WORD_AFTER.match(after_text), neighbours))
+                or ("language" in rules and _names_language(before_text, after_text, leads))
             )
         needs_context = [(i, r) for i, r in checked if "context" in r]
         if needs_context:
@@ -489,22 +482,24 @@ def overlaps(found: pd.DataFrame, spans: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _name_word(match: re.Match[str] | None) -> bool:
-    """Whether a neighbouring word is a capitalised name (not a function word such as "In")."""
+def _name_word(match: re.Match[str] | None, neighbours: frozenset[str]) -> bool:
+    """Whether a neighbouring word is a capitalised name (not one of ``neighbours``, the
+    function words such as "In" of ``data/name_words.csv``)."""
     if match is None:
         return False
     word = match.group(1).rstrip(".'’")
     if match.re is _WORD_BEFORE and word.endswith(("'s", "’s")):
         return False  # "Putin's Russia": a possessive before the name is not part of it
-    return bool(word) and word[0].isupper() and word.casefold() not in _FUNCTION_WORDS
+    return bool(word) and word[0].isupper() and word.casefold() not in neighbours
 
 
-def _names_language(before: str, after: str) -> bool:
-    """Whether a demonym is a language here: "in Spanish)", "translated from French."."""
+def _names_language(before: str, after: str, leads: frozenset[str]) -> bool:
+    """Whether a demonym is a language here: "in Spanish)", "translated from French." (``leads``:
+    the words after which a demonym names a language)."""
     word = _WORD_BEFORE.search(before)
     return (
         word is not None
-        and word.group(1).casefold() in _LANGUAGE_LEAD
+        and word.group(1).casefold() in leads
         and (not after.strip() or after.lstrip()[0] in ",.;:)!?")
     )
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +32,7 @@ import pandas as pd
 from dashboard import arrays
 from dashboard.countries import CountryMatcher
 from dashboard.gazetteer import Gazetteer
+from dashboard.reference import load_name_words
 from dashboard.textscan import PreparedTexts, TextScanner, lists_by_row, prepare
 
 # Names that look like party names but belong to meetings, initiatives and federations
@@ -213,8 +214,9 @@ def link_parties(
         # Communist Party", "الحزب الشيوعي العمالي") names some other party: drop it.
         where = np.flatnonzero(bare)
         items, starts, ends = prepared.items, matches["start"].to_numpy(), matches["end"].to_numpy()
+        words = load_name_words()
         alone = [
-            _standalone(items[r], starts[i], ends[i])
+            _standalone(items[r], starts[i], ends[i], words)
             for i, r in zip(where, matches["row"].to_numpy()[where], strict=True)
         ]
         bare[where[~np.asarray(alone, dtype=bool)]] = False
@@ -462,25 +464,15 @@ def _clash_in_context(
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*)\s*$")
 _WORD_AFTER = re.compile(r"^\s*(\S+)")
-# Words that may stand before a bare name with a capital letter without being part of a name.
-_LEAD_WORDS = frozenset({"the", "der", "die", "das", "el", "la", "le", "il", "o", "a", "our"})
-# "Communist Party of ..." whose rest the gazetteer does not know is some other party.
-_CONTINUATIONS = frozenset(
-    {"of", "de", "du", "des", "di", "del", "della", "da", "do", "von", "der", "(m)", "(ml)"}
-)
-# Capitalised words that follow a party's name without being part of it ("CP National
-# Committee", "Communist Party Congress").
-_ORGAN_WORDS = frozenset(
-    {"congress", "central", "committee", "national", "general", "secretary", "chairman",
-     "leader", "leaders", "politburo", "political", "executive", "members", "member"}
-)  # fmt: skip
 
 
-def _standalone(text: str, start: int, end: int) -> bool:
+def _standalone(text: str, start: int, end: int, words: Mapping[str, frozenset[str]]) -> bool:
     """Whether a bare name at ``start:end`` is not a piece of a longer, unknown party name.
 
     Not when a capitalised word runs into it from before (a sentence's first word, an article
-    or a possessive aside) or after it, nor when an Arabic adjective with the article follows.
+    or a possessive aside) or after it (unless a party organ: "Communist Party Congress"), nor
+    when a continuation ("of", "de") or an Arabic adjective with the article follows.
+    ``words``: ``reference.load_name_words()``.
     """
     before = _WORD_BEFORE.search(text[max(0, start - 40) : start])
     if before and before.group(1)[0].isupper():
@@ -488,14 +480,14 @@ def _standalone(text: str, start: int, end: int) -> bool:
         head = text[: start - len(before.group(0))].rstrip()
         sentence_start = not head or head[-1] in ".:!?\n\"'«»“”-–—|(" or head.endswith("\x00")
         possessive = word.endswith(("'s", "’s"))
-        if not (sentence_start or possessive or word.casefold() in _LEAD_WORDS):
+        if not (sentence_start or possessive or word.casefold() in words["bare_lead"]):
             return False
     after = _WORD_AFTER.match(text[end : end + 40])
     if after:
         word = after.group(1).strip(".,;:!?\"'()")
-        if word and word[0].isupper() and word.casefold() not in _ORGAN_WORDS:
+        if word and word[0].isupper() and word.casefold() not in words["party_organ"]:
             return False
-        if word.startswith("ال") or word.casefold() in _CONTINUATIONS:
+        if word.startswith("ال") or word.casefold() in words["bare_continuation"]:
             return False
     return True
 

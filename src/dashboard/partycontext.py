@@ -38,7 +38,7 @@ import pycountry
 
 from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer
-from dashboard.reference import read_rows, reference_reader
+from dashboard.reference import load_name_words, read_rows, reference_reader
 
 LEADERS_FILE = "leaders.csv"
 CLASHES_FILE = "acronym_clashes.csv"
@@ -49,7 +49,6 @@ PRESS_WORDS_FILE = "press_site_words.csv"
 RESOLVE_FROM: tuple[str, ...] = ("context", "source", "list")
 # Country-code domains that are not the ISO alpha-2 code, and generic ones said to be national.
 _TLD_EXCEPTIONS = {"uk": "GBR", "el": "GRC"}
-_HOST_NOISE = {"www", "m", "en", "org", "com", "net", "info", "news", "co", "blog", "blogspot"}
 
 
 @reference_reader(LEADERS_FILE)
@@ -126,7 +125,7 @@ def load_press_site_words(path: Path) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
+def _host_hint(host: str, gazetteer: Gazetteer, noise: frozenset[str]) -> tuple[str, str]:
     labels = [p for p in host.lower().split(".") if p]
     country = ""
     if labels:
@@ -135,7 +134,7 @@ def _host_hint(host: str, gazetteer: Gazetteer) -> tuple[str, str]:
         country = _TLD_EXCEPTIONS.get(tld) or (found.alpha_3 if found else "")
     party = ""
     for label in labels[:-1]:
-        if label in _HOST_NOISE or len(label) < 2:
+        if label in noise or len(label) < 2:
             continue
         # "kommunistische-partei-deutschlands.de": a party's name spelled with hyphens.
         party = gazetteer.resolve(label, country) or gazetteer.resolve(
@@ -182,9 +181,10 @@ def url_hints(urls: pd.Series, gazetteer: Gazetteer) -> tuple[pd.Series, pd.Seri
     addresses come from a few thousand sites."""
     codes, hosts = pd.factorize(url_hosts(urls), sort=False)
     press_words = load_press_site_words()
+    noise = load_name_words()["host_noise"]
     countries, parties, presses = [], [], []
     for host in hosts:
-        country, party = _host_hint(host, gazetteer) if host else ("", "")
+        country, party = _host_hint(host, gazetteer, noise) if host else ("", "")
         countries.append(country)
         parties.append(party)
         presses.append(bool(party) or any(word in host for word in press_words))

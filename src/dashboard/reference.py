@@ -5,8 +5,8 @@ topic taxonomy, leaders, languages, column names, time zones, events, name lists
 through ``reference_reader``: it turns a parser ``parse(path)`` into ``read(path=None)``,
 cached by the file's path, modification time and size, so an analyst's edit shows up on the next
 call without a restart. ``read_rows`` is the one strict reader of a reference CSV (rows with
-their line numbers, errors naming the file and line), and ``read_names`` reads a one-column
-list of names.
+their line numbers, errors naming the file and line). ``load_name_words`` reads
+``data/name_words.csv``, the small words the name finders look at around a name.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from __future__ import annotations
 import csv
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Generic, TypeVar
 
 from dashboard.errors import DatasetError
@@ -24,6 +25,16 @@ from dashboard.paths import data_dir, reference_file
 T = TypeVar("T")
 
 PathArg = str | os.PathLike[str] | None
+NAME_WORDS_FILE = "name_words.csv"
+# What each word list of NAME_WORDS_FILE is for (see data/README.md).
+WORD_USES: tuple[str, ...] = (
+    "trap_neighbour",
+    "language_lead",
+    "bare_lead",
+    "bare_continuation",
+    "party_organ",
+    "host_noise",
+)
 
 
 class ReferenceReader(Generic[T]):
@@ -116,3 +127,22 @@ def read_rows(path: Path, required: Sequence[str], what: str) -> list[tuple[int,
             f"cannot read the {what} ({err})", where=str(path), hint="Save it as UTF-8 CSV"
         ) from err
     return rows
+
+
+@reference_reader(NAME_WORDS_FILE, fallback=True)
+def load_name_words(path: Path) -> Mapping[str, frozenset[str]]:
+    """``data/name_words.csv`` as ``{use: case-folded words}`` for every use of ``WORD_USES``:
+    words that may stand next to a country name ("In Jordan"), that make a demonym a language
+    ("in Spanish"), that may stand before or after a bare party name, and web host labels that
+    say nothing about a site ("www", "com")."""
+    words: dict[str, set[str]] = {use: set() for use in WORD_USES}
+    for line, row in read_rows(path, ("use", "word"), "name word file"):
+        use = row["use"].strip()
+        if use not in words:
+            raise DatasetError(
+                f"the use '{use}' is unknown",
+                where=f"{path}, line {line}",
+                hint=f"Use one of {', '.join(WORD_USES)}",
+            )
+        words[use].add(" ".join(row["word"].split()).casefold())
+    return MappingProxyType({use: frozenset(found) for use, found in words.items()})
