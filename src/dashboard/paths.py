@@ -10,18 +10,19 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+_BUNDLED_DATA = REPO_ROOT / "data"
 
 
 def data_dir() -> Path:
     """The folder holding the gazetteer, taxonomy, aliases and bundled sample."""
     override = os.environ.get("DASHBOARD_DATA_DIR")
-    return Path(override) if override else REPO_ROOT / "data"
+    return Path(override) if override else _BUNDLED_DATA
 
 
 def reference_file(name: str) -> Path:
     """A reference file from ``data_dir()``, or the repository's own when that folder lacks it."""
     path = data_dir() / name
-    return path if path.exists() else REPO_ROOT / "data" / name
+    return path if path.exists() else _BUNDLED_DATA / name
 
 
 def static_dir() -> Path:

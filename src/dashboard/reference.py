@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Generic, TypeVar
 
 from dashboard.errors import DatasetError
-from dashboard.paths import data_dir, reference_file
+from dashboard.paths import REPO_ROOT, data_dir
 
 T = TypeVar("T")
 
@@ -53,19 +53,22 @@ class ReferenceReader(Generic[T]):
         del mtime_ns, size  # part of the key only: an edited file is read again
         return self.parse(Path(path))
 
-    def path(self, path: PathArg = None) -> Path:
-        """``path``, or the default file (resolved at call time: ``DASHBOARD_DATA_DIR`` counts)."""
-        if path is not None:
-            return Path(path)
-        return reference_file(self.name) if self.fallback else data_dir() / self.name
-
     def __call__(self, path: PathArg = None) -> T:
-        file = self.path(path)
-        try:
-            stat = file.stat()
-        except OSError:
-            return self.parse(file)  # a missing file: the parser's own error (or default) says so
-        return self._cached(str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+        # The hot path (a label lookup calls it): one stat, no path resolution.
+        if path is not None:
+            candidates: tuple[str, ...] = (os.fspath(path),)
+        else:
+            candidates = (os.path.join(data_dir(), self.name),)
+            if self.fallback:
+                candidates += (os.path.join(REPO_ROOT, "data", self.name),)
+        for file in candidates:
+            try:
+                stat = os.stat(file)
+            except OSError:
+                continue
+            return self._cached(os.path.abspath(file), stat.st_mtime_ns, stat.st_size)
+        # Missing: the parser's own error (or default) says so.
+        return self.parse(Path(candidates[0]))
 
     def cache_clear(self) -> None:
         """Forget every parsed file."""
@@ -79,7 +82,8 @@ def reference_reader(
     file parsed once and again only when its modification time or size changes.
 
     ``fallback`` reads the repository's own file when ``DASHBOARD_DATA_DIR`` lacks it. A missing
-    file goes straight to ``parse``, so that its error message (or default) explains it.
+    file goes straight to ``parse`` (uncached), so that its error message (or default) explains
+    it.
     """
 
     def wrap(parse: Callable[[Path], T]) -> ReferenceReader[T]:
