@@ -5,9 +5,10 @@ from the gazetteer file ``data/parties.csv`` ("KKE (Greece)", "Communist Party o
 Greece"), country names from pycountry (its short ``common_name`` where it has one), topic labels
 from the taxonomy (``dashboard.topics``) and ``DISPLAY_LABELS`` for plotly's ``labels=``. Every
 lookup falls back to the raw id when the reference data does not know it, so a dataset that
-names a party missing from the gazetteer still shows something. Reference tables are read once
-per process; ``map_labels`` maps each distinct value once, so labelling a million rows costs no
-more than labelling the few hundred distinct ids.
+names a party missing from the gazetteer still shows something. Reference tables come through
+their loaders (``load_gazetteer``, ``load_taxonomy``: read once, again after an edit);
+``map_labels`` maps each distinct value once, so labelling a million rows costs no more than
+labelling the few hundred distinct ids.
 """
 
 from __future__ import annotations
