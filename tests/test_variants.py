@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.countries import load_country_matcher
 from dashboard.errors import DatasetError
-from dashboard.gazetteer import load_gazetteer
+from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.link import link_parties
 from dashboard.paths import REPO_ROOT
 from dashboard.variants import load_templates, main_parties, template_patterns
@@ -83,3 +83,27 @@ def test_a_template_without_a_slot_is_reported(tmp_path) -> None:
     pd.DataFrame({"language": ["en"], "template": ["Communist Party"]}).to_csv(path, index=False)
     with pytest.raises(DatasetError, match="exactly one"):
         load_templates(path)
+
+
+def test_a_gazetteer_naming_no_countrys_communist_party_still_links() -> None:
+    """No "Communist Party of X" row: nothing is generated, and linking still works."""
+    gazetteer = Gazetteer.from_frame(
+        pd.DataFrame(
+            {
+                "id": ["wpb-belgium"],
+                "name": ["Workers' Party of Belgium"],
+                "abbreviation": ["PTB"],
+                "native_name": [""],
+                "country": ["BEL"],
+                "aliases": [""],
+                "parent": [""],
+                "partyfacts_id": [""],
+                "kind": ["party"],
+                "context": [""],
+            }
+        )
+    )
+    generated = template_patterns(gazetteer, load_country_matcher())
+    assert generated.empty and list(generated.columns) == ["pattern", "id"]
+    linked = link_parties(["The Workers' Party of Belgium met the CP of Cuba."], gazetteer)
+    assert linked.parties.iloc[0] == ["wpb-belgium"]

@@ -78,7 +78,14 @@ def template_patterns(
     patterns = [
         t.replace(s, n) for t, s, n in zip(joined["template"], slot, joined["name"], strict=True)
     ]
-    out = pd.DataFrame({"pattern": patterns, "id": joined["iso3"].map(main).to_numpy()})
+    out = pd.DataFrame(
+        {
+            # str dtypes even when nothing is generated (a gazetteer without a "Communist
+            # Party of X" row): an empty list would make a float column without ``.str``.
+            "pattern": pd.Series(patterns, dtype="str"),
+            "id": pd.Series(joined["iso3"].map(main).to_numpy(), dtype="str"),
+        }
+    )
     out = out.drop_duplicates("pattern")
     taken = set(gazetteer.patterns["pattern"].str.casefold())
     return out[~out["pattern"].str.casefold().isin(taken)].reset_index(drop=True)
