@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema
+from dashboard.labels import party_country
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
 Breakdown = Literal["none", "topic", "party", "country", "region", "continent"]
@@ -906,14 +907,8 @@ def latest(df: pd.DataFrame, n: int = 10) -> pd.DataFrame:
 
 def party_summary(df: pd.DataFrame, long_parties: pd.DataFrame, party_id: str) -> dict[str, object]:
     """Home country (ISO-3, from the gazetteer) and statement count for one party."""
-    try:
-        from dashboard.labels import party_country
-    except ImportError:
-        home = ""
-    else:
-        home = party_country(party_id)
     return {
         "party": party_id,
-        "home_country": home,
+        "home_country": party_country(party_id),
         "statements": int(rows_with_value(df, long_parties, party_id).sum()),
     }

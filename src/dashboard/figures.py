@@ -26,11 +26,7 @@ from dashboard.aggregate import (
     YEAR,
     format_date,
 )
-
-try:
-    from dashboard.labels import DISPLAY_LABELS
-except ImportError:  # labels.py is optional for the core; plain names still read well
-    DISPLAY_LABELS = {}
+from dashboard.labels import DISPLAY_LABELS
 
 # Paul Tol's "bright" qualitative scheme first (colour-blind safe), then three more of his
 # colours for breakdowns of up to ten groups. Every colour is mid-luminance, so bars stand out
@@ -162,11 +158,6 @@ def period_labels(periods: pd.DatetimeIndex, granularity: str) -> np.ndarray:
         if granularity == "week":
             out = "week of " + out
     return np.asarray(out, dtype=object)
-
-
-def period_label(period: pd.Timestamp, granularity: str) -> str:
-    """One period's label (see ``period_labels``)."""
-    return str(period_labels(pd.DatetimeIndex([period]), granularity)[0])
 
 
 def _coarse_labels(periods: pd.DatetimeIndex, placement: str) -> np.ndarray:
