@@ -3,7 +3,7 @@
 A choropleth by party home country (default) or by countries mentioned, for all years, one year
 or animated by year; a sortable country table beside it; clicking a country on the map, picking a
 row in the table or choosing it in the box below lists its statements. The map draws offline
-from the base map in ``static/topojson/`` (``mapdata.plotly_config``). Downloads: the country
+from the base map in ``static/topojson/`` (``ui.page.plotly_config``). Downloads: the country
 table as CSV (under the map) and as GeoJSON with Natural Earth geometries.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import mapdata
+from dashboard import figures, pagedata
 from dashboard.errors import DatasetError
-from dashboard.export import download_name
+from dashboard.export import countries_geojson, download_name
 from dashboard.ui import cache
 from dashboard.ui.page import (
     presenting,
@@ -49,20 +49,24 @@ TABLE_COLUMNS = {
 }
 
 
-def map_controls(years: list[int]) -> tuple[mapdata.MapMode, mapdata.Metric, int | None, bool]:
+def map_controls(years: list[int]) -> tuple[pagedata.MapMode, figures.Metric, int | None, bool]:
     """Mode, colour metric, year (None = all) and whether to animate, from the widgets."""
     # One row aligned on the inputs' bottom edge; the toggle sits beside the slider it disables
     # rather than floating above it, and each radio has room for its options on one line.
     # The toggle gets room for "Animate" at presenter size (it was cut to "Ani…" at 1280 px).
     left, middle, right, far = st.columns([5, 3, 4, 3], vertical_alignment="bottom")
-    bind("map_mode", "mode", mapdata.MAP_MODES, mapdata.MAP_MODES[0], label="map mode")
+    bind("map_mode", "mode", pagedata.MAP_MODES, pagedata.MAP_MODES[0], label="map mode")
     mode = left.radio(
-        "Countries", mapdata.MAP_MODES, format_func=MODE_LABELS.get, horizontal=True, key="map_mode"
+        "Countries",
+        pagedata.MAP_MODES,
+        format_func=MODE_LABELS.get,
+        horizontal=True,
+        key="map_mode",
     )
-    bind("map_metric", "shade", mapdata.METRICS, mapdata.METRICS[0], label="map metric")
+    bind("map_metric", "shade", figures.METRICS, figures.METRICS[0], label="map metric")
     metric = middle.radio(
         "Shade by",
-        mapdata.METRICS,
+        figures.METRICS,
         format_func=METRIC_LABELS.get,
         horizontal=True,
         key="map_metric",
@@ -134,7 +138,7 @@ def choose_country(map_pick: str | None, table_pick: str | None, known: list[str
 view = start_page("World map")
 if show_empty_state(view):
     st.stop()
-mode, metric, year, animate = map_controls(mapdata.available_years(view))
+mode, metric, year, animate = map_controls(pagedata.available_years(view))
 
 # 2. Data -------------------------------------------------------------------------------------
 try:
@@ -161,7 +165,7 @@ if counts.empty:
 
 # The map takes the full width: a world map is twice as wide as high, so in a column it would
 # be a strip. The country table follows under it.
-fig = mapdata.make_world_map(frames, metric=metric, animation_by_year=animate)
+fig = figures.make_world_map(frames, metric=metric, animation_by_year=animate)
 # An animated map has no stable points to click; its countries are picked in the table.
 map_event = show_chart(fig, counts, key="world_map", name=name, on_select=not animate)
 off_map = counts.loc[~counts["on_map"], "country"].tolist()
@@ -187,7 +191,7 @@ table_event = st.dataframe(
 if not presenting():
     st.download_button(
         "Download map data (GeoJSON)",
-        data=lambda: mapdata.countries_geojson(counts),
+        data=lambda: countries_geojson(counts),
         file_name=download_name(view.dataset.source, view.spec, name, "geojson"),
         mime="application/geo+json",
         on_click="ignore",
@@ -209,7 +213,7 @@ iso3 = st.selectbox(
     key="map_country",
 )
 if iso3 is not None:
-    rows = mapdata.statement_rows(view, mode, iso3, year)
+    rows = pagedata.country_rows(view, mode, iso3, year)
     verb = "by its parties" if mode == "party_countries" else "mentioning it"
     st.subheader(f"{md(names[iso3])}: {len(rows):,} statements {verb}, {when}")
     show_statements(view.statements(rows), key="map_statements")

@@ -34,7 +34,8 @@ except ImportError:  # a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from dashboard import aggregate as ag
-from dashboard import mapdata, pagedata
+from dashboard import figures as fg
+from dashboard import pagedata
 from dashboard.dataset import Dataset, load_dataset
 from dashboard.export import to_csv_bytes
 from dashboard.filters import FilterSpec
@@ -61,9 +62,9 @@ def timeline(view: View) -> None:
 
 
 def world_map(view: View) -> None:
-    mapdata.available_years(view)
-    counts = mapdata.map_counts(view, "party_countries", None)
-    _ship(mapdata.make_world_map(counts, metric="statements"), counts)
+    pagedata.available_years(view)
+    counts = pagedata.map_counts(view, "party_countries", None)
+    _ship(fg.make_world_map(counts, metric="statements"), counts)
 
 
 def topics(view: View) -> None:

@@ -343,7 +343,7 @@ def test_statement_tables_keep_columns_the_dataset_fills():
 
 
 def _map_figure():
-    from dashboard import mapdata
+    from dashboard.figures import make_world_map
 
     counts = pd.DataFrame(
         {
@@ -355,7 +355,7 @@ def _map_figure():
             "top_topic": ["", ""],
         }
     )
-    return mapdata.make_world_map(counts)
+    return make_world_map(counts)
 
 
 def _ranking_figure():

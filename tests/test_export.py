@@ -9,8 +9,17 @@ import json
 
 import pandas as pd
 import pytest
+from test_pagedata import map_dataset, map_view
 
-from dashboard.export import download_name, to_csv_bytes, to_jsonl_bytes, to_parquet_bytes
+from dashboard import geo, pagedata
+from dashboard.dataset import Dataset
+from dashboard.export import (
+    countries_geojson,
+    download_name,
+    to_csv_bytes,
+    to_jsonl_bytes,
+    to_parquet_bytes,
+)
 from dashboard.filters import FilterSpec
 
 
@@ -197,3 +206,34 @@ def test_chart_zip_holds_the_csv_and_a_readme_naming_filters_and_dataset():
         table = pd.read_csv(io.BytesIO(archive.read("top.csv")), encoding="utf-8-sig")
     assert "Dataset: icp.csv" in text and "party: KKE" in text and "?party=kke" in text
     assert table.to_dict("list") == {"party": ["KKE"], "statements": [3]}
+
+
+# --- world map --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return map_dataset()
+
+
+def test_geojson_download_carries_the_counts_on_natural_earth_geometries(ds):
+    counts = pagedata.map_counts(map_view(ds), "countries")
+    collection = json.loads(countries_geojson(counts))
+    assert collection["type"] == "FeatureCollection"
+    features = {f["properties"]["iso3"]: f for f in collection["features"]}
+    # every Natural Earth country, plus the counted ones it cannot draw (Malta)
+    assert len(features) == len(geo.load_countries_gdf()) + 1
+    assert features["TUR"]["properties"]["statements"] == 3
+    assert features["TUR"]["properties"]["top_parties"] == "TKP (2), KKE (1)"
+    assert features["TUR"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert features["BRA"]["properties"]["statements"] == 0
+    assert features["BRA"]["properties"]["country"] == "Brazil"
+    assert features["MLT"]["properties"]["statements"] == 1
+    assert features["MLT"]["geometry"] is None
+
+
+def test_csv_download_reads_back_as_the_table(ds):
+    counts = pagedata.map_counts(map_view(ds), "party_countries")
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(counts)), encoding="utf-8-sig")
+    assert back["iso3"].tolist() == counts["iso3"].tolist()
+    assert back["statements"].tolist() == counts["statements"].tolist()

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 
 import numpy as np
 import pandas as pd
 import pytest
 from test_aggregate import DF, DS
+from test_pagedata import map_dataset, map_view
 
 from dashboard import aggregate as ag
 from dashboard import figures as fg
+from dashboard import pagedata
+from dashboard.dataset import Dataset
 from dashboard.labels import party_label, topic_label
 from dashboard.synthetic import make_dataset
 
@@ -480,3 +484,103 @@ def test_a_long_empty_stretch_is_cut_out_of_the_time_axis_and_each_bar_is_named(
     assert pd.Timestamp("2015-11-01") < pd.Timestamp(low) < pd.Timestamp(high)
     assert pd.Timestamp(high) < pd.Timestamp("2019-10-01") < pd.Timestamp(axis["range"][1])
     assert list(axis["ticktext"]) == ["Oct 2015", "Oct 2019"]  # the selection's end is named
+
+
+# --- world map --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return map_dataset()
+
+
+def test_choropleth_as_data(ds):
+    counts = pagedata.map_counts(map_view(ds), "party_countries")
+    fig = fg.make_world_map(counts)
+    (trace,) = fig.data
+    assert trace.type == "choropleth" and trace.locationmode == "ISO-3"
+    assert list(trace.locations) == ["GRC", "TUR", "MLT"]
+    assert list(trace.z) == [4, 3, 1]  # 4x spread: a linear colour scale
+    assert trace.colorbar.dtick >= 1 and trace.colorbar.tickformat == ",d"  # no "1.5 statements"
+    assert [c[1] for c in trace.customdata] == ["Greece", "Türkiye", "Malta"]
+    assert trace.customdata[0][4] == "KKE (3), PAME (1)"
+    for label in ("Statements", "Parties", "Top topic", "%{customdata[1]}"):
+        assert label in trace.hovertemplate
+    geo = fig.layout.geo
+    assert geo.projection.type == "natural earth" and geo.showcountries and geo.landcolor
+
+
+@pytest.mark.parametrize("animate", [False, True])
+def test_map_is_large_transparent_with_its_colour_bar_beside_it(ds, animate):
+    counts = pagedata.map_counts(map_view(ds), "party_countries", per_year=animate)
+    fig = fg.make_world_map(counts, animation_by_year=animate).to_dict()
+    layout, geo = fig["layout"], fig["layout"]["geo"]
+    assert 520 <= layout["height"] <= 600
+    # No white box on the dark theme: page colour shows through; water and land are drawn in
+    # colours that read on both themes (translucent blue, mid grey).
+    assert geo["bgcolor"] == layout["paper_bgcolor"] == "rgba(0, 0, 0, 0)"
+    assert geo["showocean"] and geo["oceancolor"].endswith("0.18)")
+    assert geo["showlakes"] and geo["lakecolor"] == geo["oceancolor"]
+    grey = geo["landcolor"].lstrip("#")
+    assert len({grey[0:2], grey[2:4], grey[4:6]}) == 1 and 0x90 <= int(grey[:2], 16) <= 0xE6
+    bar = fig["data"][0]["colorbar"]
+    assert bar["orientation"] == "v" and bar["x"] >= 1.0 and bar["xanchor"] == "left"
+    if animate:
+        # Play buttons and year slider sit inside the figure, under the map.
+        (menu,) = layout["updatemenus"]
+        assert menu["xanchor"] == "left" and menu["x"] >= 0
+        assert layout["sliders"][0]["x"] > menu["x"] and layout["margin"]["b"] >= 60
+
+
+def test_colour_by_parties(ds):
+    counts = pagedata.map_counts(map_view(ds), "countries")
+    fig = fg.make_world_map(counts, metric="parties")
+    assert list(fig.data[0].z) == counts["parties"].tolist()
+    assert fig.data[0].colorbar.title.text == "Parties"
+
+
+def test_skewed_counts_are_coloured_on_a_log_scale_labelled_in_counts():
+    counts = pd.DataFrame(
+        {
+            "iso3": ["GRC", "TUR", "CUB"],
+            "country": ["Greece", "Türkiye", "Cuba"],
+            "statements": [5000, 40, 1],
+            "parties": [3, 2, 1],
+            "top_parties": ["", "", ""],
+            "top_topic": ["", "", ""],
+        }
+    )
+    trace = fg.make_world_map(counts).data[0]
+    assert np.allclose(trace.z, [math.log10(5000), math.log10(40), 0.0])
+    assert "1,000" in trace.colorbar.ticktext
+    assert [c[2] for c in trace.customdata] == [5000, 40, 1]  # hover keeps real numbers
+
+
+def test_animation_has_one_frame_per_year_on_one_colour_range(ds):
+    counts = pagedata.map_counts(map_view(ds), "party_countries", per_year=True)
+    fig = fg.make_world_map(counts, animation_by_year=True)
+    assert [f.name for f in fig.frames] == ["2015", "2019"]
+    assert list(fig.frames[1].data[0].locations) == ["TUR", "GRC"]
+    assert len({(f.data[0].zmin, f.data[0].zmax) for f in fig.frames}) == 1
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["2015", "2019"]
+    with pytest.raises(ValueError, match="per_year"):
+        fg.make_world_map(pagedata.map_counts(map_view(ds)), animation_by_year=True)
+
+
+@pytest.mark.parametrize("n", [200, 4000])
+def test_figure_holds_one_location_per_country_whatever_the_number_of_statements(n):
+    counts = pagedata.map_counts(map_view(make_dataset(n, seed=1)), "countries")
+    fig = fg.make_world_map(counts)
+    assert len(fig.data) == 1
+    assert len(fig.data[0].locations) == counts["iso3"].nunique() == len(counts)
+
+
+def test_fewest_statements_stand_out_from_the_land_and_more_reads_darker(ds):
+    fig = fg.make_world_map(pagedata.map_counts(map_view(ds), "party_countries"))
+    scale = [color for _, color in fig.data[0].colorscale]
+    land = _luminance(fig.layout.geo.landcolor)
+    lows = _luminance(scale[0])
+    # A country with one statement must not melt into the land (yellow on light grey did).
+    assert (land + 0.05) / (lows + 0.05) >= 1.5
+    lums = [_luminance(c) for c in scale]
+    assert lums == sorted(lums, reverse=True)  # darker means more statements

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard import aggregate as ag
+from dashboard import figures as fg
 from dashboard import pagedata, schema
 from dashboard.dataset import Dataset
+from dashboard.errors import DatasetError
 from dashboard.filters import FilterSpec
 from dashboard.synthetic import make_dataset
-from dashboard.view import make_view
+from dashboard.view import View, make_view
 
 
 def _dataset() -> Dataset:
@@ -178,3 +181,178 @@ def test_heatmap_titles_say_how_many_columns_of_how_many_are_shown() -> None:
     assert titles["by_party"].startswith("Topics by party (top 5 of ")
     wide = pagedata.topics(view, "month", 25).figures["by_party"].layout.title.text
     assert wide == "Topics by party"  # every party shown: nothing to say
+
+
+# --- world map --------------------------------------------------------------------------------
+
+# Eight statements written as code. Awkward on purpose: a statement naming parties from two
+# countries (row 1), an undated one (4), a party from a microstate the map cannot draw (5:
+# Malta), a country mention without any party (6: Kosovo, which has no ISO code), month
+# precision (1).
+MAP_STATEMENTS = [
+    # date, precision, parties, party_countries, countries, topics
+    ("2015-10-05", "day", ["kke"], ["GRC"], ["TUR"], ["elections"]),
+    ("2015-10-01", "month", ["kke", "tkp"], ["GRC", "TUR"], [], ["elections", "international"]),
+    ("2019-10-20", "day", ["tkp"], ["TUR"], ["GRC", "TUR"], ["international"]),
+    ("2019-03-01", "day", ["pame"], ["GRC"], ["GRC"], ["labour"]),
+    (None, "none", ["kke"], ["GRC"], ["USA"], ["other"]),
+    ("2015-11-01", "day", ["pkm"], ["MLT"], ["ITA", "MLT"], ["other"]),
+    ("2019-06-01", "day", [], [], ["XKX"], ["war_imperialism"]),
+    ("2019-11-01", "day", ["tkp"], ["TUR"], ["TUR"], ["international"]),
+]
+MAP_PRECISIONS = ["day", "month", "year", "none"]
+
+
+def make_map_frame(rows: list[tuple]) -> pd.DataFrame:
+    dates, precision, parties, party_countries, countries, topics = zip(*rows, strict=True)
+    n = len(rows)
+    return pd.DataFrame(
+        {
+            "id": [f"s{i}" for i in range(n)],
+            "title": [f"Statement {i}" for i in range(n)],
+            "text": ["text"] * n,
+            "date": pd.to_datetime(pd.Series(dates, dtype="object")),
+            "date_precision": pd.Categorical(precision, categories=MAP_PRECISIONS),
+            "url": [""] * n,
+            "parties": list(parties),
+            "party_countries": list(party_countries),
+            "countries": list(countries),
+            "topics": list(topics),
+            "unresolved": [[] for _ in range(n)],
+            "region": pd.Categorical([""] * n),
+            "continent": pd.Categorical([""] * n),
+        }
+    )
+
+
+@functools.cache
+def map_dataset() -> Dataset:
+    """The eight map statements as a dataset (shared with the map tests of other modules)."""
+    return Dataset.from_enriched(make_map_frame(MAP_STATEMENTS), source="fixture.csv")
+
+
+def map_view(ds: Dataset, mask: np.ndarray | None = None) -> View:
+    """All of ``ds``, or the rows of ``mask``, as a page's view."""
+    return make_view(ds, FilterSpec(), mask)
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return map_dataset()
+
+
+def by_iso(counts: pd.DataFrame) -> dict[str, dict]:
+    return counts.set_index("iso3").to_dict("index")
+
+
+@pytest.mark.parametrize(
+    ("by", "year", "expected"),
+    [
+        ("party_countries", None, {"GRC": 4, "TUR": 3, "MLT": 1}),
+        ("party_countries", 2015, {"GRC": 2, "TUR": 1, "MLT": 1}),
+        ("party_countries", 2019, {"GRC": 1, "TUR": 2}),
+        ("countries", None, {"TUR": 3, "GRC": 2, "USA": 1, "ITA": 1, "MLT": 1, "XKX": 1}),
+        ("countries", 2015, {"TUR": 1, "ITA": 1, "MLT": 1}),
+        ("countries", 2019, {"TUR": 2, "GRC": 2, "XKX": 1}),
+        ("countries", 2012, {}),
+    ],
+)
+def test_statements_per_country(ds, by, year, expected):
+    counts = pagedata.map_counts(map_view(ds), by, year)
+    assert dict(zip(counts["iso3"], counts["statements"], strict=True)) == expected
+    assert counts["statements"].is_monotonic_decreasing
+    assert list(counts.columns) == list(pagedata.MAP_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("by", "iso3", "parties", "top_parties", "top_topic"),
+    [
+        # KKE's statement with TKP counts for Greece, but TKP is not a Greek party.
+        ("party_countries", "GRC", 2, "KKE (3), PAME (1)", "Elections"),
+        ("party_countries", "TUR", 1, "TKP (3)", "International"),
+        # Only "other" topics: "other" is the top topic rather than nothing.
+        ("party_countries", "MLT", 1, "PKM (1)", "Other"),
+        ("countries", "TUR", 2, "TKP (2), KKE (1)", "International"),
+        ("countries", "XKX", 0, "", "War"),
+    ],
+)
+def test_parties_and_top_topic(ds, by, iso3, parties, top_parties, top_topic):
+    row = by_iso(pagedata.map_counts(map_view(ds), by))[iso3]
+    assert row["parties"] == parties
+    assert row["top_parties"] == top_parties
+    assert row["top_topic"].lower().startswith(top_topic.lower())
+
+
+@pytest.mark.parametrize(
+    ("iso3", "country", "on_map"),
+    [("GRC", "Greece", True), ("MLT", "Malta", False), ("XKX", "Kosovo", False)],
+)
+def test_names_and_whether_the_map_can_draw_it(ds, iso3, country, on_map):
+    row = by_iso(pagedata.map_counts(map_view(ds), "countries"))[iso3]
+    assert row["country"] == country
+    assert row["on_map"] is on_map or row["on_map"] == on_map
+
+
+def test_continent_and_region_come_with_the_counts(ds):
+    row = by_iso(pagedata.map_counts(map_view(ds), "party_countries"))["GRC"]
+    assert (row["continent"], row["region"]) == ("Europe", "Southern Europe")
+
+
+def test_per_year_counts_drop_undated_statements(ds):
+    counts = pagedata.map_counts(map_view(ds), "party_countries", per_year=True)
+    got = {(r.iso3, r.year): r.statements for r in counts.itertuples()}
+    assert got == {("GRC", 2015): 2, ("GRC", 2019): 1, ("TUR", 2015): 1, ("TUR", 2019): 2,
+                   ("MLT", 2015): 1}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("keep_year", "expected"),
+    [(2015, {"GRC": 2, "TUR": 1, "MLT": 1}), (2019, {"GRC": 1, "TUR": 2})],
+)
+def test_counts_follow_a_filtered_view(ds, keep_year, expected):
+    mask = (ds.df["date"].dt.year == keep_year).to_numpy()
+    counts = pagedata.map_counts(map_view(ds, mask), "party_countries")
+    assert dict(zip(counts["iso3"], counts["statements"], strict=True)) == expected
+
+
+def test_an_empty_view_gives_an_empty_table_and_an_empty_map(ds):
+    view = map_view(ds, np.zeros(len(ds), dtype=bool))
+    counts = pagedata.map_counts(view, "countries")
+    assert counts.empty and list(counts.columns) == list(pagedata.MAP_COLUMNS)
+    fig = fg.make_world_map(counts)
+    assert len(fig.data[0].locations) == 0
+
+
+@pytest.mark.parametrize(
+    ("by", "iso3", "year", "rows"),
+    [
+        ("party_countries", "GRC", None, [0, 1, 3, 4]),
+        ("party_countries", "GRC", 2015, [0, 1]),
+        ("countries", "TUR", None, [0, 2, 7]),
+        ("countries", "FRA", None, []),
+    ],
+)
+def test_statement_rows_of_a_clicked_country(ds, by, iso3, year, rows):
+    assert pagedata.country_rows(map_view(ds), by, iso3, year).tolist() == rows
+
+
+def test_available_years(ds):
+    assert pagedata.available_years(map_view(ds)) == [2015, 2019]
+
+
+def test_unknown_mode_and_missing_column_are_explained(ds):
+    with pytest.raises(ValueError, match="party_countries"):
+        pagedata.map_counts(map_view(ds), "cities")
+    bare = Dataset(df=ds.df, long={k: v for k, v in ds.long.items() if k != "countries"})
+    with pytest.raises(DatasetError, match="no 'countries' column"):
+        pagedata.map_counts(map_view(bare), "countries")
+
+
+def test_counts_match_a_plain_python_count_on_synthetic_data():
+    ds = make_dataset(3000, seed=7)
+    expected: dict[str, int] = {}
+    for codes in ds.df["countries"]:
+        for code in set(codes):
+            expected[code] = expected.get(code, 0) + 1
+    counts = pagedata.map_counts(map_view(ds), "countries")
+    assert dict(zip(counts["iso3"], counts["statements"], strict=True)) == expected

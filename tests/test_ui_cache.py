@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from dashboard import mapdata
+from dashboard import pagedata
 from dashboard.filters import FilterSpec
 from dashboard.synthetic import make_dataset
 from dashboard.ui import cache
+from dashboard.view import make_view
 
 
 @pytest.fixture
 def counted(monkeypatch):
     calls: list[tuple] = []
-    real = mapdata.map_counts
+    real = pagedata.map_counts
 
     def counting(view, by, year=None, *, per_year=False):
         calls.append((by, year, per_year))
         return real(view, by, year, per_year=per_year)
 
-    monkeypatch.setattr(mapdata, "map_counts", counting)
+    monkeypatch.setattr(pagedata, "map_counts", counting)
     return calls
 
 
 def _view(ds, **filters):
-    spec = FilterSpec(**filters)
-    mask = spec.mask(ds)
-    df = ds.df[mask]
-    long = {c: t[mask[t["row"].to_numpy()]] for c, t in ds.long.items()}
-    return SimpleNamespace(dataset=ds, spec=spec, mask=mask, df=df, n=len(df), long=long.get)
+    return make_view(ds, FilterSpec(**filters))
 
 
 def test_map_table_is_built_once_per_filter_and_mode(counted):

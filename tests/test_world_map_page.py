@@ -124,13 +124,13 @@ def test_map_takes_the_full_width_with_the_country_table_under_it():
 
 
 def _no_base_map(monkeypatch, tmp_path):
-    monkeypatch.setattr("dashboard.mapdata.static_dir", lambda: tmp_path)
+    monkeypatch.setattr("dashboard.geo.static_dir", lambda: tmp_path)
 
 
 def _broken_geometries(monkeypatch, tmp_path):
     broken = tmp_path / "ne_110m_countries.geojson"
     broken.write_text("{not geojson", encoding="utf-8")
-    monkeypatch.setattr("dashboard.mapdata.countries_path", lambda: broken)
+    monkeypatch.setattr("dashboard.geo.countries_path", lambda: broken)
 
 
 @pytest.mark.parametrize(
@@ -143,13 +143,13 @@ def _broken_geometries(monkeypatch, tmp_path):
 def test_missing_or_broken_map_data_gives_an_error_not_a_traceback(
     monkeypatch, tmp_path, break_map, message
 ):
-    from dashboard import mapdata
+    from dashboard import geo
 
     break_map(monkeypatch, tmp_path)
     # Both readers cache per process: clear them so this test reads the broken files and the
     # next test the real ones again.
-    mapdata.topojson_country_ids.cache_clear()
-    mapdata._read_countries.cache_clear()
+    geo.topojson_country_ids.cache_clear()
+    geo._read_countries.cache_clear()
     try:
         at = open_map()
         errors = [e.value for e in at.error]
@@ -160,5 +160,5 @@ def test_missing_or_broken_map_data_gives_an_error_not_a_traceback(
         at.switch_page("pages/overview.py").run()
         assert not at.exception and not at.error
     finally:
-        mapdata.topojson_country_ids.cache_clear()
-        mapdata._read_countries.cache_clear()
+        geo.topojson_country_ids.cache_clear()
+        geo._read_countries.cache_clear()

@@ -1,4 +1,5 @@
-"""Downloads: statements and chart data as CSV, JSON Lines and Parquet bytes, and their file names.
+"""Downloads: statements and chart data as CSV, JSON Lines and Parquet bytes, the world map's
+counts as GeoJSON, and their file names.
 
 Owns what a downloaded file looks like. CSV is for spreadsheets, so it is made safe for them:
 UTF-8 with a byte-order mark (so Excel reads Greek or Cyrillic text correctly), list columns
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from dashboard import schema
+from dashboard import geo, schema
 from dashboard.filters import FilterSpec
 from dashboard.labels import LabelKind, date_array_at_precision, dates_at_precision, map_labels
 
@@ -247,6 +248,38 @@ def chart_zip(data: pd.DataFrame, csv_name: str, readme: str) -> bytes:
         archive.writestr(csv_name, to_csv_bytes(data))
         archive.writestr("README.txt", readme)
     return sink.getvalue()
+
+
+def countries_geojson(counts: pd.DataFrame) -> bytes:
+    """The world map's counts (``pagedata.map_counts``) as GeoJSON: every Natural Earth country
+    with its counts (0 when none).
+
+    Countries in ``counts`` that Natural Earth does not draw at 1:110m (Malta, Singapore) are
+    kept as features with a null geometry, so the file holds every count the table shows.
+    """
+    import geopandas as gpd  # only the map download needs it
+
+    gdf = geo.load_countries_gdf().rename(columns={"name": "ne_name"})
+    data = counts.drop(columns=["on_map"], errors="ignore")
+    merged = gdf.merge(data, on="iso3", how="outer", suffixes=("_ne", ""))
+    for col in ("continent", "region"):
+        if f"{col}_ne" in merged.columns:
+            ours = merged[col].astype(object)
+            merged[col] = ours.where(ours.notna(), merged[f"{col}_ne"].astype(object))
+            merged = merged.drop(columns=f"{col}_ne")
+        merged[col] = merged[col].astype(object).fillna("").astype("str")
+    if "country" not in merged.columns:
+        merged["country"] = np.nan
+    merged["country"] = merged["country"].astype(object).fillna(merged["ne_name"].astype(object))
+    merged = merged.drop(columns="ne_name")
+    for col in ("statements", "parties"):
+        if col in merged.columns:
+            merged[col] = merged[col].fillna(0).astype("int64")
+    for col in ("top_parties", "top_topic"):
+        if col in merged.columns:
+            merged[col] = merged[col].fillna("").astype("str")
+    merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=gdf.crs)
+    return merged.to_json(drop_id=True, ensure_ascii=False).encode("utf-8")
 
 
 def _name_part(text: str) -> str:

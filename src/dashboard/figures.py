@@ -1,20 +1,23 @@
 """Figure builders for the analysis pages: ``go.Figure`` objects from the small aggregate frames.
 
-Every builder takes a frame from ``dashboard.aggregate`` (never raw statements), so a figure's
-size depends on the number of periods and groups, not on the number of statements. Builders never
-call ``st.*``; the page hands the figure and its table to ``show_chart``. Look and feel shared by
-all charts: a colour-blind-safe palette (Paul Tol's, readable on the light and the dark theme,
-grey for "others"), whole-number ticks on count axes, large fonts for projectors, horizontal bars
-for long party names, axis titles from ``DISPLAY_LABELS``, and every clickable mark carries its
-ids in ``customdata`` so a click can list the statements behind it.
+Every builder takes a frame from ``dashboard.aggregate`` or ``dashboard.pagedata`` (never raw
+statements), so a figure's size depends on the number of periods, groups or countries, not on the
+number of statements; the world map (``make_world_map``) is a choropleth on ISO-3 codes. Builders
+never call ``st.*``; the page hands the figure and its table to ``show_chart``. Look and feel
+shared by all charts: a colour-blind-safe palette (Paul Tol's, readable on the light and the dark
+theme, grey for "others"), whole-number ticks on count axes, large fonts for projectors,
+horizontal bars for long party names, axis titles from ``DISPLAY_LABELS``, and every clickable
+mark carries its ids in ``customdata`` so a click can list the statements behind it.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import plotly.colors as pc
 import plotly.graph_objects as go
 
 from dashboard.aggregate import (
@@ -709,3 +712,228 @@ def make_co_mention_network(
         yaxis={"visible": False, "range": [-1.4, 1.4], "scaleanchor": "x"},
     )
     return go.Figure(data=traces, layout=layout)
+
+
+# --- world map ------------------------------------------------------------------------------
+
+
+Metric = Literal["statements", "parties"]
+METRICS: tuple[Metric, ...] = ("statements", "parties")
+# Viridis is perceptually uniform and readable with every common colour-vision deficiency;
+# reversed so that more statements read as darker, as on a printed atlas. Its pale yellow end is
+# cut off: a country with one statement in yellow all but vanished on the grey land of the light
+# theme, while the green it now starts at stands out from the land in both themes.
+# Its darkest purple is cut off too: the top of the scale vanished on the dark theme's
+# near-black page (contrast 1.3:1); Viridis at 0.3 keeps 3:1 on white and on #0e1117.
+VIRIDIS_LOW_END = 0.7
+VIRIDIS_HIGH_END = 0.3
+MAP_COLOR_SCALE: list[list[float | str]] = [
+    [i / 8, color]
+    for i, color in enumerate(
+        pc.sample_colorscale(
+            "Viridis",
+            [VIRIDIS_LOW_END - (VIRIDIS_LOW_END - VIRIDIS_HIGH_END) * i / 8 for i in range(9)],
+        )
+    )
+]
+# Light neutral greys and a translucent blue read on Streamlit's white and its dark (#0e1117)
+# background alike; the geo background itself is transparent so the map sits on the page's own
+# colour. The land is lighter than the lowest map colour, so every coloured country stands out.
+LAND_COLOR = "#dcdcdc"
+BORDER_COLOR = "#8c8c8c"
+WATER_COLOR = "rgba(68, 119, 170, 0.18)"
+TRANSPARENT = "rgba(0, 0, 0, 0)"
+MAP_HEIGHT = 560
+# Colour by log10 once the largest country has this many times the statements of the smallest:
+# otherwise one dominant country paints every other one the same pale colour.
+MAP_LOG_RATIO = 50.0
+MAP_LABELS: dict[str, str] = {
+    **DISPLAY_LABELS,
+    "iso3": "ISO-3",
+    "parties": "Parties",
+    "top_parties": "Most active parties",
+    "top_topic": "Top topic",
+    "on_map": "Drawn on the map",
+}
+
+
+def _map_color_values(values: pd.Series, log_color: bool | None) -> tuple[np.ndarray, bool]:
+    positive = values[values > 0]
+    if log_color is None:
+        log_color = len(positive) > 1 and positive.max() / positive.min() >= MAP_LOG_RATIO
+    if log_color:
+        return np.log10(values.clip(lower=1).to_numpy(dtype=float)), True
+    return values.to_numpy(dtype=float), False
+
+
+def _nice_step(span: float) -> float:
+    """A 1-2-5 step giving about five colour bar ticks, never below 1 (counts are whole)."""
+    raw = max(span / 5.0, 1.0)
+    power = 10 ** math.floor(math.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
+
+
+def _log_ticks(zmax: float) -> tuple[list[float], list[str]]:
+    top = max(1, math.ceil(zmax))
+    return [float(k) for k in range(top + 1)], [f"{10**k:,}" for k in range(top + 1)]
+
+
+MAP_HOVER_TEMPLATE = (
+    "<b>%{customdata[1]}</b><br>"
+    "Statements: %{customdata[2]:,}<br>"
+    "Parties: %{customdata[3]:,}<br>"
+    "Most active: %{customdata[4]}<br>"
+    "Top topic: %{customdata[5]}"
+    "<extra></extra>"
+)
+
+
+def _choropleth(counts: pd.DataFrame, z: np.ndarray, zmin: float, zmax: float) -> go.Choropleth:
+    custom = counts[["iso3", "country", "statements", "parties", "top_parties", "top_topic"]]
+    return go.Choropleth(
+        locations=counts["iso3"].to_numpy(dtype=object),
+        locationmode="ISO-3",
+        z=z,
+        zmin=zmin,
+        zmax=zmax,
+        customdata=custom.to_numpy(dtype=object),
+        hovertemplate=MAP_HOVER_TEMPLATE,
+        colorscale=MAP_COLOR_SCALE,
+        marker={"line": {"color": BORDER_COLOR, "width": 0.5}},
+    )
+
+
+def make_world_map(
+    counts: pd.DataFrame,
+    *,
+    metric: Metric = "statements",
+    title: str | None = None,
+    animation_by_year: bool = False,
+    log_color: bool | None = None,
+) -> go.Figure:
+    """A choropleth of ``pagedata.map_counts`` output on ISO-3 codes, one location per country.
+
+    ``metric`` colours by ``statements`` or distinct ``parties``. ``log_color`` (default: when
+    the counts span ``MAP_LOG_RATIO`` or more) colours by log10 with the colour bar labelled in
+    real counts; hover always shows the real numbers. ``animation_by_year`` needs ``counts`` from
+    ``pagedata.map_counts(..., per_year=True)`` and adds one frame per year with a play button
+    and slider, all on one colour range so years compare.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    if animation_by_year and "year" not in counts.columns:
+        raise ValueError("animation_by_year needs counts from map_counts(..., per_year=True)")
+    z_all, is_log = _map_color_values(counts[metric], log_color)
+    zmin = 0.0 if is_log else float(min(z_all.min(), 1.0)) if len(z_all) else 0.0
+    zmax = float(z_all.max()) if len(z_all) else 1.0
+    if zmax <= zmin:  # one value everywhere: a bar from 0 to it, not from 1 to an unused 2
+        zmin = 0.0
+    zmax = max(zmax, zmin + 1.0)
+
+    # A vertical bar right beside the map: the map is drawn full width, so the bar takes little
+    # of it, and it stays next to the colours it explains at any page width.
+    colorbar: dict[str, Any] = {
+        "title": {"text": MAP_LABELS[metric], "side": "top"},
+        "orientation": "v",
+        "thickness": 16,
+        "len": 0.75,
+        "x": 1.0,
+        "xanchor": "left",
+        "y": 0.5,
+        "yanchor": "middle",
+    }
+    if is_log:
+        colorbar["tickvals"], colorbar["ticktext"] = _log_ticks(zmax)
+    else:
+        colorbar.update(tick0=0, dtick=_nice_step(zmax - zmin), tickformat=",d")
+
+    fig = go.Figure()
+    if animation_by_year and len(counts):
+        years = sorted(int(y) for y in counts["year"].unique())
+        frames = []
+        for y in years:
+            sel = (counts["year"] == y).to_numpy()
+            trace = _choropleth(counts[sel], z_all[sel], zmin, zmax)
+            trace.update(colorbar=colorbar)
+            frames.append(go.Frame(data=[trace], name=str(y)))
+        fig.add_trace(frames[0].data[0])
+        fig.frames = frames
+        step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}
+        fig.update_layout(
+            sliders=[
+                {
+                    "active": 0,
+                    "currentvalue": {"prefix": "Year: "},
+                    # Right of the play buttons, which sit at the left edge under the map.
+                    "x": 0.16,
+                    "len": 0.84,
+                    "y": 0.0,
+                    "yanchor": "top",
+                    "pad": {"t": 10},
+                    "steps": [
+                        {"label": str(y), "method": "animate", "args": [[str(y)], step_args]}
+                        for y in years
+                    ],
+                }
+            ],
+            updatemenus=[
+                {
+                    "type": "buttons",
+                    "showactive": False,
+                    "direction": "left",
+                    "x": 0.0,
+                    "y": 0.0,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "pad": {"t": 20},
+                    "buttons": [
+                        {
+                            "label": "Play",
+                            "method": "animate",
+                            "args": [
+                                None,
+                                {
+                                    "frame": {"duration": 800, "redraw": True},
+                                    "fromcurrent": True,
+                                },
+                            ],
+                        },
+                        {
+                            "label": "Pause",
+                            "method": "animate",
+                            "args": [[None], {"mode": "immediate", "frame": {"duration": 0}}],
+                        },
+                    ],
+                }
+            ],
+        )
+    else:
+        fig.add_trace(_choropleth(counts, z_all, zmin, zmax))
+        fig.data[0].update(colorbar=colorbar)
+
+    fig.update_geos(
+        projection_type="natural earth",
+        resolution=110,
+        showcountries=True,
+        countrycolor=BORDER_COLOR,
+        showcoastlines=False,
+        showland=True,
+        landcolor=LAND_COLOR,
+        showocean=True,
+        oceancolor=WATER_COLOR,
+        showlakes=True,
+        lakecolor=WATER_COLOR,
+        showframe=False,
+        bgcolor=TRANSPARENT,
+        # Antarctica has no parties and takes a fifth of the height.
+        lataxis_range=[-58, 85],
+    )
+    fig.update_layout(
+        title={"text": title} if title else None,
+        # The play button and year slider of an animation sit below the map.
+        margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 90 if animation_by_year else 0},
+        height=MAP_HEIGHT,
+        dragmode=False,
+        paper_bgcolor=TRANSPARENT,
+    )
+    return fig

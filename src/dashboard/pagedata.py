@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ import plotly.graph_objects as go
 
 from dashboard import aggregate as ag
 from dashboard import figures as fg
-from dashboard import schema
+from dashboard import geo, schema
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.events import events_between, load_events
@@ -34,6 +35,8 @@ from dashboard.labels import (
     party_distinct_short,
     party_kind,
     party_label,
+    party_short,
+    topic_label,
 )
 from dashboard.view import View
 
@@ -626,3 +629,201 @@ def quality_rows(ds: Dataset, issue: str, short_name: str = "") -> np.ndarray:
             rows = rows[(long["value"].astype("str") == short_name).to_numpy()]
         return np.unique(rows)
     raise ValueError(f"issue must be one of {sorted(QUALITY_ISSUES)}, got {issue!r}")
+
+
+# --- World map --------------------------------------------------------------------------------
+
+
+MapMode = Literal["party_countries", "countries"]
+MAP_MODES: tuple[MapMode, ...] = ("party_countries", "countries")
+MAP_TOP_PARTIES = 3
+MAP_COLUMNS: tuple[str, ...] = (
+    "iso3",
+    "country",
+    "continent",
+    "region",
+    "statements",
+    "parties",
+    "top_parties",
+    "top_topic",
+    "on_map",
+)
+
+
+def _map_long(view: View, col: str) -> pd.DataFrame:
+    """``view.long(col)``; a ``DatasetError`` saying how to get the column when it is missing."""
+    if col not in view.dataset.long:
+        raise DatasetError(
+            f"the dataset has no '{col}' column",
+            hint="Load it through the app (or `dashboard enrich`) so parties, countries and "
+            "topics are found first",
+        )
+    return view.long(col)
+
+
+def _coded(long: pd.DataFrame, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """``row`` and integer ``name`` codes of an exploded table, plus the code -> value array.
+
+    Everything below joins and groups on these integers: grouping a million strings costs
+    seconds, grouping their category codes a fraction of that.
+    """
+    values = long["value"]
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    codes = values.cat.codes.to_numpy()
+    keep = codes >= 0
+    frame = pd.DataFrame({"row": long["row"].to_numpy()[keep], name: codes[keep]})
+    return frame, values.cat.categories.astype("str").to_numpy(dtype=object)
+
+
+def _years(df: pd.DataFrame) -> np.ndarray:
+    """Year per row of ``df`` as float (NaN when undated); precomputed in a view's frame."""
+    if schema.YEAR in df.columns:
+        years = df[schema.YEAR].to_numpy()
+        return np.where(years > 0, years, np.nan)
+    return df["date"].dt.year.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _year_by_row(df: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Year of each statement position in ``rows`` (NaN when undated or not in ``df``)."""
+    size = int(max(df.index.max() if len(df) else -1, rows.max() if len(rows) else -1)) + 1
+    years = np.full(size, np.nan)
+    years[df.index.to_numpy()] = _years(df)
+    return years[rows]
+
+
+def available_years(view: View) -> list[int]:
+    """The years that dated statements in ``view`` fall in, ascending."""
+    years = _years(view.df)
+    present = np.unique(years[~np.isnan(years)].astype(np.int64))
+    return [int(y) for y in present]
+
+
+def _map_pairs(
+    view: View, by: MapMode, year: int | None, per_year: bool
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per (statement, country): ``row``, country code ``c`` (and ``year``)."""
+    if by not in MAP_MODES:
+        raise ValueError(f"by must be one of {MAP_MODES}, got {by!r}")
+    pairs, countries = _coded(_map_long(view, by), "c")
+    if year is not None or per_year:
+        years = _year_by_row(view.df, pairs["row"].to_numpy())
+        keep = years == year if year is not None else ~np.isnan(years)
+        pairs = pairs[keep]
+        if per_year:
+            pairs = pairs.assign(year=years[keep].astype("int64"))
+    return pairs.drop_duplicates(ignore_index=True), countries
+
+
+def _party_stats(
+    view: View, pairs: pd.DataFrame, countries: np.ndarray, by: MapMode, keys: list[str]
+) -> pd.DataFrame:
+    """Distinct parties and the most active ones per key, as ``parties`` and ``top_parties``."""
+    party_codes, party_ids = _coded(_map_long(view, schema.PARTIES), "p")
+    joined = pairs.merge(party_codes, on="row", how="inner")
+    if by == "party_countries":
+        # A statement by KKE and TKP has both GRC and TUR as party countries; only KKE counts
+        # for Greece. Parties the gazetteer does not know (home -1) keep every pairing.
+        country_index = pd.Index(countries)
+        homes = [party_country(p) for p in party_ids]
+        home_code = np.array(
+            [
+                country_index.get_loc(h) if h in country_index else (-1 if not h else -2)
+                for h in homes
+            ],
+            dtype=np.int64,
+        )
+        home = home_code[joined["p"].to_numpy()]
+        joined = joined[(home == joined["c"].to_numpy()) | (home == -1)]
+    per_party = joined.groupby([*keys, "p"], sort=False).size().rename("n").reset_index()
+    parties = per_party.groupby(keys, sort=False).size().rename("parties")
+    per_party = per_party.sort_values(
+        [*keys, "n", "p"], ascending=[True] * len(keys) + [False, True], kind="stable"
+    )
+    top = per_party.groupby(keys, sort=False).head(MAP_TOP_PARTIES)
+    short = {code: party_short(party_ids[code]) for code in top["p"].unique()}
+    top = top.assign(label=top["p"].map(short) + " (" + top["n"].map("{:,}".format) + ")")
+    # One column per rank, joined column-wise: a per-group str.join is a Python call per
+    # country and year, which dominates the animation's counts.
+    wide = top.assign(rank=top.groupby(keys, sort=False).cumcount())
+    wide = wide.set_index([*keys, "rank"])["label"].unstack("rank")
+    top_parties = wide[0]
+    for rank in wide.columns[1:]:
+        top_parties = top_parties.where(wide[rank].isna(), top_parties + ", " + wide[rank])
+    top_parties = top_parties.rename("top_parties")
+    return pd.concat([parties, top_parties], axis=1)
+
+
+def _top_topic(view: View, pairs: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The most frequent topic per key; ``other`` only when nothing else was found."""
+    topic_codes, topic_ids = _coded(_map_long(view, schema.TOPICS), "t")
+    joined = pairs.merge(topic_codes, on="row", how="inner")
+    per_topic = joined.groupby([*keys, "t"], sort=False).size().rename("n").reset_index()
+    per_topic["is_other"] = topic_ids[per_topic["t"].to_numpy()] == "other"
+    per_topic = per_topic.sort_values(
+        [*keys, "is_other", "n", "t"], ascending=[True] * len(keys) + [True, False, True]
+    )
+    first = per_topic.drop_duplicates(keys).set_index(keys)["t"]
+    labels = {code: topic_label(topic_ids[code]) for code in first.unique()}
+    return first.map(labels).rename("top_topic")
+
+
+def _empty_map_counts(per_year: bool) -> pd.DataFrame:
+    dtypes = {"statements": "int64", "parties": "int64", "on_map": "bool", "year": "int64"}
+    columns = [*MAP_COLUMNS, "year"] if per_year else list(MAP_COLUMNS)
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in columns})
+
+
+def map_counts(
+    view: View,
+    by: MapMode = "party_countries",
+    year: int | None = None,
+    *,
+    per_year: bool = False,
+) -> pd.DataFrame:
+    """Statements, parties and the top topic per ISO-3 country of the view's statements.
+
+    ``by="party_countries"`` counts a statement for the home country of each party it names;
+    ``by="countries"`` for each country its text mentions. ``year`` keeps statements dated in
+    that year (undated ones drop out); ``per_year=True`` adds a ``year`` column with one row per
+    country and year (for the animation).
+
+    Columns: ``MAP_COLUMNS`` (plus ``year``): ``statements`` (int), ``parties`` (distinct
+    parties: from that country in "party_countries" mode, speaking about it in "countries"
+    mode), ``top_parties`` ("KKE (12), PAME (3)"), ``top_topic`` (label), ``on_map`` (the
+    1:110m base map can colour it; microstates such as Malta cannot). Sorted by statements
+    (by year first when ``per_year``).
+    """
+    pairs, countries = _map_pairs(view, by, year, per_year)
+    if pairs.empty:
+        return _empty_map_counts(per_year)
+    keys = ["c", "year"] if per_year else ["c"]
+    statements = pairs.groupby(keys, sort=False).size().rename("statements")
+    out = pd.concat(
+        [
+            statements,
+            _party_stats(view, pairs, countries, by, keys),
+            _top_topic(view, pairs, keys),
+        ],
+        axis=1,
+    ).reset_index()
+    out["iso3"] = pd.Series(countries[out["c"].to_numpy()], dtype="str")
+    out["parties"] = out["parties"].fillna(0).astype("int64")
+    out["top_parties"] = out["top_parties"].fillna("").astype("str")
+    out["top_topic"] = out["top_topic"].fillna("").astype("str")
+    out["country"] = geo.country_names(out["iso3"])
+    out["continent"], out["region"] = geo.country_areas(out["iso3"])
+    out["on_map"] = out["iso3"].isin(geo.topojson_country_ids())
+    order = ["year", "statements", "iso3"] if per_year else ["statements", "iso3"]
+    out = out.sort_values(order, ascending=[o != "statements" for o in order], kind="stable")
+    columns = [*MAP_COLUMNS, "year"] if per_year else list(MAP_COLUMNS)
+    return out[columns].reset_index(drop=True)
+
+
+def country_rows(view: View, by: MapMode, iso3: str, year: int | None = None) -> np.ndarray:
+    """Dataset positions of the statements ``map_counts`` counts for ``iso3``, ascending."""
+    pairs, countries = _map_pairs(view, by, year, per_year=False)
+    hits = np.flatnonzero(countries == iso3)
+    if not len(hits):
+        return np.empty(0, dtype=np.int64)
+    return np.unique(pairs.loc[pairs["c"] == hits[0], "row"].to_numpy()).astype(np.int64)

@@ -339,22 +339,22 @@ def export_bytes(ds: Dataset, spec: FilterSpec, fmt: str) -> bytes:
 
 
 def map_counts(
-    view: Any, by: str, year: int | None = None, *, per_year: bool = False
+    view: View, by: str, year: int | None = None, *, per_year: bool = False
 ) -> pd.DataFrame:
-    """``mapdata.map_counts`` for a page's view, cached per dataset, filter, mode and year.
+    """``pagedata.map_counts`` for a page's view, cached per dataset, filter, mode and year.
 
     On a million statements a map table costs 1-2 s; clicking a country or moving the year
     slider back must not pay that again. Each caller gets its own copy of the small table.
     """
-    from dashboard import mapdata
+    from dashboard import geo, pagedata
 
     # Both map files are read through their own caches, so checking them on every run is cheap
     # and a missing or broken file is reported (DatasetError) rather than hidden by a cached
     # table; the base map's identity in the key drops tables built before it was re-read.
-    base_map = mapdata.topojson_country_ids()
-    mapdata.load_countries_gdf()
+    base_map = geo.topojson_country_ids()
+    geo.load_countries_gdf()
     key = (view.spec, by, year, per_year, id(base_map))
     table = _lru(view.dataset, "map", MAX_MAP_TABLES).get_or_build(
-        key, lambda: mapdata.map_counts(view, by, year, per_year=per_year)
+        key, lambda: pagedata.map_counts(view, by, year, per_year=per_year)
     )
     return table.copy()

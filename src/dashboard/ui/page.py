@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import pyarrow.compute as pc
 import streamlit as st
 
-from dashboard import schema
+from dashboard import geo, schema
 from dashboard.dataset import Dataset
 from dashboard.export import chart_zip, download_name, is_list_column, readme_text
 from dashboard.labels import DISPLAY_LABELS, dates_at_precision, map_labels
@@ -35,7 +35,9 @@ from dashboard.ui.theme import (
 )
 from dashboard.view import View
 
-FALLBACK_PLOTLY_CONFIG: dict[str, Any] = {"topojsonURL": "app/static/topojson/"}
+# Relative on purpose: a page lives one level below the app's base path (``<base>/world_map``),
+# so the browser resolves this to ``<base>/app/static/topojson/`` under any server.baseUrlPath.
+TOPOJSON_URL = f"app/static/{geo.TOPOJSON_DIR}/"
 
 # Display name -> (source column, label kind for list columns)
 STATEMENT_COLUMNS: dict[str, tuple[str, str | None]] = {
@@ -157,12 +159,13 @@ def show_empty_state(view: View) -> bool:
 
 
 def plotly_config() -> dict[str, Any]:
-    """Plotly's config for every chart: offline map files come from the app's static folder."""
-    try:
-        from dashboard.mapdata import plotly_config as map_config
-    except ImportError:
-        return dict(FALLBACK_PLOTLY_CONFIG)
-    return dict(map_config())
+    """Plotly's config for every chart: the offline base map from the app's static folder
+    (``geo.topojson_path``), no plotly logo, PNG downloads at twice the size."""
+    return {
+        "topojsonURL": TOPOJSON_URL,
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2},
+    }
 
 
 def presenter_figure(fig: go.Figure) -> go.Figure:
