@@ -700,6 +700,8 @@ def _top_lookup(cat: pd.Categorical, top: pd.Series) -> np.ndarray:
 # Row values folded into one bit pattern per statement at a time: 2**12 patterns x the column
 # values stay a small table for ``bincount``.
 PATTERN_BITS = 12
+# Below this many (statement, row value) cells, ``pair_counts`` uses a plain bool matrix.
+SMALL_GRID_CELLS = 1 << 20
 
 
 def pair_counts(
@@ -731,6 +733,16 @@ def pair_counts(
         (np.asarray(c_pos)[keep], np.asarray(c_code)[keep].astype(np.int64), nc)
         for (c_pos, c_code, nc), keep in zip(columns, named, strict=True)
     ]
+    if n_rows * nr <= SMALL_GRID_CELLS:
+        # A small view: which row values each statement names, as a bool matrix read once per
+        # column entry - cheaper than the pattern tables' fixed size.
+        shown = r_code >= 0
+        names = np.zeros((n_rows, nr), dtype=bool)
+        names[r_pos[shown], r_code[shown]] = True
+        for grid, (c_pos, c_code, nc) in zip(grids, cols, strict=True):
+            entry, r = np.nonzero(names[c_pos])
+            grid[:] = np.bincount(r * nc + c_code[entry], minlength=nr * nc).reshape(nr, nc)
+        return grids
     for low in range(0, nr, PATTERN_BITS):
         width = min(PATTERN_BITS, nr - low)
         part = r_code >= 0 if nr <= PATTERN_BITS else (r_code >= low) & (r_code < low + width)
