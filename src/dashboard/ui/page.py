@@ -11,6 +11,7 @@ the results to these helpers.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pyarrow.compute as pc
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from dashboard import geo, schema
 from dashboard.dataset import Dataset
@@ -200,6 +202,36 @@ def title_of(fig: go.Figure) -> str:
     return str(fig.layout.title.text or "")
 
 
+class _PreparedFigure(BaseFigure):
+    """A figure's dict, made once, behind the one method ``st.plotly_chart`` calls on it.
+
+    Streamlit turns a ``go.Figure`` into a dict with ``to_dict()`` - a deep copy - on every run
+    of every viewer (5-10 ms for a heatmap or a timeline). Page figures are cached and shared by
+    all viewers and never changed after they are built, so the dict is made once per figure.
+    Only ``to_dict`` is defined: the object is not a figure to draw on.
+    """
+
+    def __init__(self, figure: dict[str, Any]) -> None:  # BaseFigure.__init__ on purpose not run
+        self._figure = figure
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._figure
+
+
+_PREPARED: dict[int, tuple[weakref.ref[go.Figure], _PreparedFigure]] = {}
+
+
+def prepared_figure(fig: go.Figure) -> _PreparedFigure:
+    """``fig`` as a ``_PreparedFigure``, made once per figure object while it lives."""
+    known = _PREPARED.get(id(fig))
+    if known is not None and known[0]() is fig:
+        return known[1]
+    prepared = _PreparedFigure(fig.to_dict())
+    key = id(fig)
+    _PREPARED[key] = (weakref.ref(fig, lambda _: _PREPARED.pop(key, None)), prepared)
+    return prepared
+
+
 def show_chart(
     fig: go.Figure,
     data: pd.DataFrame | None,
@@ -217,7 +249,7 @@ def show_chart(
     if ctx.present:
         fig = presenter_figure(fig)
     event = st.plotly_chart(
-        fig,
+        prepared_figure(fig),
         width="stretch",
         theme="streamlit",
         key=key,
