@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import plotly.tools
 
-from dashboard.ui.page import _PREPARED, prepared_figure
+from dashboard.ui.page import _DERIVED, derived, prepared_figure
 
 
 def _figure() -> go.Figure:
@@ -32,4 +32,18 @@ def test_one_dict_per_figure_object_while_it_lives() -> None:
     key = id(fig)
     del fig, first
     gc.collect()
-    assert key not in _PREPARED
+    assert key not in _DERIVED
+
+
+def test_derived_is_built_once_per_object_and_key() -> None:
+    calls: list[str] = []
+
+    class Data:
+        pass
+
+    data = Data()
+    for _ in range(3):
+        assert derived(data, "a", lambda: calls.append("a") or 1) == 1
+    assert derived(data, "b", lambda: calls.append("b") or 2) == 2
+    assert derived(Data(), "a", lambda: calls.append("new") or 3) == 3
+    assert calls == ["a", "b", "new"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import numpy as np
@@ -218,18 +218,36 @@ class _PreparedFigure(BaseFigure):
         return self._figure
 
 
-_PREPARED: dict[int, tuple[weakref.ref[go.Figure], _PreparedFigure]] = {}
+T = TypeVar("T")
+_DERIVED: dict[int, tuple[weakref.ref[Any], dict[Hashable, Any]]] = {}
+
+
+def derived(obj: Any, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` made once per (``obj``, ``key``) while ``obj`` lives.
+
+    For what every run of every viewer would otherwise remake from the same cached page data
+    (a figure's dict, a statements table): page data objects are shared and never changed
+    after they are built, so what is made from them can be shared too.
+    """
+    oid = id(obj)
+    entry = _DERIVED.get(oid)
+    if entry is None or entry[0]() is not obj:
+
+        def forget(ref: weakref.ref[Any]) -> None:
+            if _DERIVED.get(oid, (None, None))[0] is ref:
+                del _DERIVED[oid]
+
+        entry = (weakref.ref(obj, forget), {})
+        _DERIVED[oid] = entry
+    values = entry[1]
+    if key not in values:
+        values[key] = build()
+    return values[key]
 
 
 def prepared_figure(fig: go.Figure) -> _PreparedFigure:
     """``fig`` as a ``_PreparedFigure``, made once per figure object while it lives."""
-    known = _PREPARED.get(id(fig))
-    if known is not None and known[0]() is fig:
-        return known[1]
-    prepared = _PreparedFigure(fig.to_dict())
-    key = id(fig)
-    _PREPARED[key] = (weakref.ref(fig, lambda _: _PREPARED.pop(key, None)), prepared)
-    return prepared
+    return derived(fig, "prepared", lambda: _PreparedFigure(fig.to_dict()))
 
 
 def show_chart(
@@ -418,10 +436,15 @@ def show_statements(
     dataset = _context().dataset
     empty = empty_statement_columns(dataset)
     wanted = [c for c in wanted if c not in empty] or wanted
-    shown = df.head(limit)
-    if "text" not in shown.columns:  # a view's analysis columns: fetch the full statements
-        shown = dataset.rows(shown.index)
-    show_statement_table(statements_table(shown, wanted), key=key)
+
+    def table() -> pd.DataFrame:
+        shown = df.head(limit)
+        if "text" not in shown.columns:  # a view's analysis columns: fetch the full statements
+            shown = dataset.rows(shown.index)
+        return statements_table(shown, wanted)
+
+    # The same page data gives the same table on every run of every viewer.
+    show_statement_table(derived(df, ("table", dataset.version, limit, *wanted), table), key=key)
 
 
 def column_title(column: str) -> str:
