@@ -10,13 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard import schema
 from dashboard.dataset import load_dataset
 from dashboard.filters import FilterSpec
-from dashboard.search import SearchIndex, search_terms
+from dashboard.search import BLOCK_ROWS, SearchIndex, WordIndex, normalise, search_terms
 
 TITLES = [
     "KKE calls a general strike",
@@ -118,3 +121,117 @@ def test_search_on_a_dataset_read_in_many_chunks(tmp_path):
     both = FilterSpec(search="war strike").mask(ds)
     expected_both = np.array([{"war", "strike"} <= set(t.split()) for t in titles])
     np.testing.assert_array_equal(both, expected_both)
+
+
+# -- the word index answers exactly as the full-text scan ----------------------------------------
+
+# Words and pieces that test where a word starts: case and accents, non-Latin scripts (with the
+# Devanagari vowel sign, a spacing mark RE2 does not call a letter), apostrophes, hyphens, dots,
+# digits, a zero-width joiner, symbols.
+# fmt: off
+PIECES = [
+    "war", "wars", "War", "WAR", "towards", "warsaw", "été", "Été", "ete", "İzmir", "izmir",
+    "straße", "kke", "KKE", "κκε", "Κομμουνιστικό", "партия", "Партии", "中国共产党", "共产",
+    "कामगार", "মানুষ", "d'estaing", "d’Estaing", "u.s.", "U.S.A", "co-op", "x_y", "2024",
+    "3rd", "½", "٣٤", "l'humanité", "#metoo", "@kke", "\u200d", "✊", "—", "«", "»", "'", "’",
+    "general", "strike", "communist", "party", "nato", "imperialism",
+]
+SEPARATORS = [" ", "  ", "\n", "\t", ", ", ". ", "-", "/", "(", ")", "", "\u00a0", "'"]
+# Prefixes and whole words, words cut inside a script or at punctuation, punctuation alone,
+# phrases, several terms, absent words.
+QUERIES = [
+    "war", "wa", "w", "towards", "ete", "été", "izmir", "κκε", "κ", "партия", "парт", "中国",
+    "共产", "कामगार", "का", "मगार", "মা", "d'estaing", "d’estaing", "estaing", "u.s.", "u.s",
+    "s.", ".s.", "co-op", "-op", "op", "x_y", "_y", "2024", "202", "3rd", "½", "٣",
+    "l'humanite", "'s", "'", "’", "#metoo", "metoo", "@kke", "✊", "—", "«", "zzz", "a", "é",
+    "ß", "stra", '"general strike"', '"communist party"', "communist party", '"party, "',
+    '"wars war"', "imperialism nato", '"war" zzz', "kke war", '"nato-"',
+]
+# fmt: on
+
+
+def _texts(draw_pieces: list[tuple[str, str]]) -> str:
+    return "".join(piece + sep for piece, sep in draw_pieces)
+
+
+_piece = st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPARATORS))
+_text = st.lists(_piece, max_size=12).map(_texts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(_text, _text), min_size=1, max_size=12), data=st.data())
+def test_index_finds_what_the_scan_finds(rows, data):
+    index = SearchIndex(pa.array([t for t, _ in rows]), pa.array([x for _, x in rows]))
+    # Queries: fixed tricky ones, substrings of the texts (phrases, words cut anywhere) and
+    # several terms at once, inside a random mask or not.
+    texts = [f"{title}\n{text}" for title, text in rows]
+    row = data.draw(st.sampled_from(texts))
+    start = data.draw(st.integers(0, len(row)))
+    piece = row[start : start + data.draw(st.integers(1, 12))]
+    queries = [*data.draw(st.lists(st.sampled_from(QUERIES), min_size=1, max_size=3))]
+    queries += [piece, f'"{piece}"', f"{piece} {data.draw(st.sampled_from(QUERIES))}"]
+    within = data.draw(st.none() | st.lists(st.booleans(), min_size=len(rows), max_size=len(rows)))
+    within = None if within is None else np.array(within)
+    for query in queries:
+        np.testing.assert_array_equal(
+            index.mask(query, within=within),
+            index.mask(query, within=within, scan=True),
+            err_msg=repr(query),
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(_text, max_size=10))
+def test_word_index_holds_every_word_start_once_per_row(texts):
+    # Reference: RE2 splitting the normalised text at runs of non-letters and non-digits.
+    text = normalise(pa.array(texts, type=pa.string()))
+    index = WordIndex(text)
+    expected = {
+        (row, word)
+        for row, words in enumerate(pc.split_pattern_regex(text, r"[^\p{L}\p{N}]+").to_pylist())
+        for word in words
+        if word
+    }
+    words = [w.encode() for w in index.words.to_pylist()]
+    assert words == sorted(set(words))  # byte order, no repeats: prefixes are ranges
+    held = set()
+    for i, word in enumerate(index.words.to_pylist()):
+        rows = index.postings[index.offsets[i] : index.offsets[i + 1]]
+        assert (np.diff(rows) > 0).all()
+        held |= {(int(row), word) for row in rows}
+    assert held == expected
+
+
+def test_index_on_chunked_columns_of_many_blocks():
+    # More rows than a build block and than the scan's two-thread threshold, in many chunks.
+    n = 3 * BLOCK_ROWS + 123
+    rng = np.random.default_rng(1)
+    pieces = np.array(PIECES, dtype=object)
+    seps = np.array(SEPARATORS, dtype=object)
+
+    def column(size: int) -> pa.ChunkedArray:
+        words = rng.choice(pieces, (n, size))
+        between = rng.choice(seps, (n, size))
+        values = [
+            "".join(w + s for w, s in zip(*pair, strict=True))
+            for pair in zip(words, between, strict=True)
+        ]
+        values[5] = None
+        return pa.chunked_array([pa.array(p, pa.string()) for p in np.array_split(values, 37)])
+
+    index = SearchIndex(column(4), column(8))
+    within = rng.random(n) < 0.5
+    for query in QUERIES:
+        scanned = index.mask(query, scan=True)
+        np.testing.assert_array_equal(index.mask(query), scanned, err_msg=repr(query))
+        np.testing.assert_array_equal(
+            index.mask(query, within=within), scanned & within, err_msg=repr(query)
+        )
+
+
+@pytest.mark.parametrize("values", [[], [""], [None, ""], ["...", "!!"], ["a"]])
+def test_index_of_no_words(values):
+    column = pa.array(values, type=pa.string())
+    index = SearchIndex(column, column)
+    for query in ["a", "war", "'", '"a b"']:
+        np.testing.assert_array_equal(index.mask(query), index.mask(query, scan=True))
