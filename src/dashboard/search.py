@@ -154,8 +154,15 @@ def _block_words(data: np.ndarray, offsets: np.ndarray) -> tuple[pa.StringArray,
     words = pa.StringArray.from_buffers(
         len(starts), pa.py_buffer(lengths), pa.py_buffer(np.ascontiguousarray(data[word]))
     )
-    rows = np.searchsorted(offsets, starts, side="right") - 1
-    return words, rows
+    per_row = np.diff(np.searchsorted(starts, offsets))
+    return words, np.repeat(np.arange(len(offsets) - 1, dtype=np.int32), per_row)
+
+
+def _changes(values: np.ndarray) -> np.ndarray:
+    """Where a sorted array's value differs from the one before (always at the first)."""
+    out = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=out[1:])
+    return out
 
 
 class WordIndex:
@@ -188,31 +195,32 @@ class WordIndex:
         vocabulary = codes.chunk(0).dictionary if codes.num_chunks else pa.array([], pa.string())
         order = pc.sort_indices(vocabulary)  # byte order: a prefix's words are contiguous
         self.words = pc.take(vocabulary, order)
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order.to_numpy()] = np.arange(len(order))
         # Pass 2: each block's (word, row) pairs sorted and made unique; words counted.
         shift = BLOCK_ROWS.bit_length() - 1
-        narrow = len(rank) < 1 << (31 - shift)  # int32 keys sort about twice as fast
-        blocks, counts = [], np.zeros(len(rank), dtype=np.int64)
+        narrow = len(order) < 1 << (31 - shift)  # int32 keys sort about twice as fast
+        rank = np.empty(len(order), dtype=np.int32 if narrow else np.int64)
+        rank[order.to_numpy()] = np.arange(len(order))
+        blocks, counts = [], np.zeros(len(order), dtype=np.int64)
         for block, (chunk, rows) in enumerate(zip(codes.chunks, word_rows, strict=True)):
-            key = rank[chunk.indices.to_numpy()] << shift | rows
-            key = np.sort(key.astype(np.int32) if narrow else key)
-            key = key[np.diff(key, prepend=-1) != 0]
+            key = rank[chunk.indices.to_numpy()]
+            key <<= shift
+            key |= rows
+            key.sort()
+            key = key[_changes(key)]
             word = (key >> shift).astype(np.int32)
             rows = (key & (BLOCK_ROWS - 1)).astype(np.int32) + block * BLOCK_ROWS
-            first = np.flatnonzero(np.diff(word, prepend=-1))  # where each word's rows begin
-            blocks.append((word, rows, first))
-            counts[word[first]] += np.diff(first, append=len(word))
+            first = np.flatnonzero(_changes(word))  # where each word's rows begin
+            sizes = np.diff(first, append=len(word))
+            counts[word[first]] += sizes
+            blocks.append((word[first], first, sizes, rows))
         # Pass 3: each block's rows after the earlier blocks' rows of the same word.
-        self.offsets = np.zeros(len(rank) + 1, dtype=np.int64)
+        self.offsets = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(counts, out=self.offsets[1:])
         self.postings = np.empty(int(self.offsets[-1]), dtype=np.int32)
         filled = self.offsets[:-1].copy()
-        for word, rows, first in blocks:
-            sizes = np.diff(first, append=len(word))
-            place = filled[word] + np.arange(len(word)) - np.repeat(first, sizes)
-            self.postings[place] = rows
-            filled[word[first]] += sizes
+        for words, first, sizes, rows in blocks:
+            self.postings[np.repeat(filled[words] - first, sizes) + np.arange(len(rows))] = rows
+            filled[words] += sizes
         # The vocabulary as bytes, for the binary searches of ``span``.
         self._starts = np.zeros(1, dtype=np.int64)
         self._bytes = b""
