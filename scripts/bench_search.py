@@ -35,6 +35,8 @@ QUERIES = [
     "κομμουνιστικό κόμμα",
     "中国共产党",
     '"communist party of greece"',
+    '"communist party"',
+    '"of the"',
     "u.s.",
     "c",
 ]
