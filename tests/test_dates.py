@@ -1,4 +1,5 @@
-"""Date parsing: every accepted shape, its precision, and what stays undated."""
+"""Date parsing (every accepted shape, its precision, what stays undated) and formatting at a
+precision."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.dates import PRECISIONS, parse_dates, parse_dates_detailed
+from dashboard import schema
+from dashboard.dates import PRECISIONS, format_at, parse_dates, parse_dates_detailed
 
 
 @pytest.mark.parametrize(
@@ -219,3 +221,98 @@ def test_an_added_zone_name_is_read(tmp_path, monkeypatch):
     for value in ("2015-06-01 12:00 IST", "1 June 2015 12:00 IST"):
         parsed = parse_dates_detailed(pd.Series([value]))
         assert parsed.dates.iloc[0] == pd.Timestamp("2015-06-01 06:30"), value
+
+
+# --- format_at ---------------------------------------------------------------------------------
+
+JUNE = pd.Timestamp("2015-06-01")
+OCT_5 = pd.Timestamp("2019-10-05 14:30:15")
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "style", "text"),
+    [
+        (JUNE, "day", "iso", "2015-06-01"),
+        (JUNE, "month", "iso", "2015-06"),
+        (JUNE, "year", "iso", "2015"),
+        (JUNE, "week", "iso", "2015-06-01"),
+        (JUNE, "quarter", "iso", "2015-Q2"),
+        (JUNE, "none", "iso", ""),
+        (OCT_5, "day", "iso", "2019-10-05"),
+        (OCT_5, "day", "key", "2019-10-05T14:30:15"),
+        (JUNE, "day", "key", "2015-06-01"),
+        (OCT_5, "month", "key", "2019-10"),
+        (JUNE, "day", "label", "1 Jun 2015"),
+        (OCT_5, "day", "label", "5 Oct 2019"),
+        (JUNE, "week", "label", "week of 1 Jun 2015"),
+        (JUNE, "month", "label", "Jun 2015"),
+        (OCT_5, "quarter", "label", "2019 Q4"),
+        (JUNE, "year", "label", "2015"),
+        (JUNE, "none", "label", "undated"),
+        (None, "day", "label", "undated"),
+        (pd.NaT, "day", "iso", ""),
+        (dt.date(2015, 6, 1), "day", "iso", "2015-06-01"),
+        (np.datetime64("2015-06-01"), "month", "label", "Jun 2015"),
+    ],
+)
+def test_format_at_one_date(value, precision, style, text):
+    assert format_at(value, precision, style) == text
+
+
+def test_format_at_per_row_precisions_keep_the_index_and_leave_undated_missing():
+    dates = pd.Series(
+        pd.to_datetime(["2019-10-20", "2015-10-01", "2015-01-01", None, "2016-03-04"]),
+        index=[10, 11, 12, 13, 14],
+    )
+    precision = pd.Series(
+        pd.Categorical(["day", "month", "year", "none", None], dtype=schema.PRECISION_DTYPE),
+        index=dates.index,
+    )
+    iso = format_at(dates, precision, "iso")
+    assert iso.index.tolist() == [10, 11, 12, 13, 14]
+    assert iso.dtype == "str"
+    # A missing precision means "day"; undated rows stay missing, so CSV and JSON write null.
+    assert iso.tolist()[:3] == ["2019-10-20", "2015-10", "2015"]
+    assert pd.isna(iso.iloc[3]) and iso.iloc[4] == "2016-03-04"
+    label = format_at(dates, precision, "label")
+    assert label.tolist() == ["20 Oct 2019", "Oct 2015", "2015", "undated", "4 Mar 2016"]
+
+
+def test_format_at_a_date_with_precision_none_is_undated():
+    out = format_at(pd.Series([JUNE]), pd.Series(["none"]), "iso")
+    assert pd.isna(out.iloc[0])
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_format_at_any_unit_and_a_datetime_index(unit):
+    stamps = pd.DatetimeIndex(["2015-10-12", "2015-12-31"]).as_unit(unit)
+    assert format_at(stamps, "week", "label").tolist() == [
+        "week of 12 Oct 2015",
+        "week of 31 Dec 2015",
+    ]
+    assert format_at(stamps.to_numpy(), "quarter", "label").tolist() == ["2015 Q4", "2015 Q4"]
+
+
+def test_format_at_years_outside_nanoseconds():
+    # Microsecond timestamps (pandas 3's own unit) hold years nanoseconds cannot.
+    stamps = pd.Series(pd.to_datetime(["1453-05-29", "2300-02-01"]).as_unit("us"))
+    assert format_at(stamps, "day", "label").tolist() == ["29 May 1453", "1 Feb 2300"]
+    assert format_at(stamps, "month", "iso").tolist() == ["1453-05", "2300-02"]
+
+
+def test_format_at_a_zoned_date_keeps_its_own_clock():
+    stamp = pd.Series([pd.Timestamp("2015-10-20 23:30", tz="Europe/Athens")])
+    assert format_at(stamp, "day", "key").tolist() == ["2015-10-20T23:30:00"]
+
+
+def test_format_at_an_empty_column():
+    out = format_at(pd.Series([], dtype="datetime64[ns]"), "day", "iso")
+    assert out.empty and out.dtype == "str"
+
+
+@pytest.mark.parametrize(
+    ("precision", "style"), [("fortnight", "iso"), ("day", "fancy"), (pd.Series(["hour"]), "iso")]
+)
+def test_format_at_rejects_unknown_precisions_and_styles(precision, style):
+    with pytest.raises(ValueError, match="must be one of"):
+        format_at(pd.Series([JUNE]), precision, style)

@@ -14,6 +14,10 @@ and values that are not dates at all (a list in a JSON file) are undated and cou
 ``unparsed``. Real data repeats the same date strings many times, so each distinct value is parsed
 once; common shapes go through regex masks and vectorised numpy arithmetic, and only the leftovers
 reach ``dateutil``.
+
+Also owns writing dates back at their precision (``format_at``): the one formatter for tables,
+downloads, captions, chart labels, file names and statement keys, so "2015-10" is never shown
+or written as an invented first day.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from dateutil import parser as dateutil_parser
 from dateutil import tz as dateutil_tz
 
@@ -473,3 +478,128 @@ def _parse_one(value: str, dayfirst: bool) -> tuple[np.datetime64, int] | None:
         return np.datetime64(dt.date(a.year, 1 if level == _YEAR else a.month, 1), "us"), level
     stamp = _stamp_to_us(a)
     return None if np.isnat(stamp) else (stamp, level)  # type: ignore[return-value]
+
+
+# --- formatting at a precision ----------------------------------------------------------------
+
+#: What :func:`format_at` can write: ``iso`` for files, keys and file names ("2015-06-01",
+#: "2015-06", "2015"), ``key`` like ``iso`` but keeping a day's time of day when it has one
+#: ("2015-06-01T10:30:00", a statement's identity), ``label`` for people ("1 Jun 2015",
+#: "Jun 2015", "2015", "2015 Q2", "week of 1 Jun 2015").
+STYLES: tuple[str, ...] = ("iso", "key", "label")
+#: The precisions :func:`format_at` knows: a date's own (``PRECISIONS``) and a period's
+#: granularity (``week``, ``quarter``); ``none`` means undated.
+FORMAT_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "quarter", "year", "none")
+_F_CODE = {name: code for code, name in enumerate(FORMAT_PRECISIONS)}
+_F_NONE = _F_CODE["none"]
+_F_SLOTS = 8  # precision codes packed into the key as ``micros * 8 + code``
+_UNDATED_LABEL = "undated"
+_MONTH_ABBR = np.array(
+    ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    dtype=object,
+)
+
+DateValues = pd.Series | pd.DatetimeIndex | np.ndarray
+Scalar = pd.Timestamp | dt.date | np.datetime64 | None
+
+
+def format_at(
+    values: DateValues | Scalar, precision: str | pd.Series, style: str = "iso"
+) -> pd.Series | str:
+    """Dates written as far as they are known: ``2015-10`` for a month, never an invented day.
+
+    ``values`` is a datetime Series, ``DatetimeIndex`` or array (any unit, NaT for undated), or
+    one date; ``precision`` is one name of ``FORMAT_PRECISIONS`` for all values or a per-row
+    Series of them (missing means ``day``). ``style`` is one of ``STYLES``. Undated values (NaT
+    or precision ``none``) are missing in ``iso`` and ``key`` (so CSV and JSON write null) and
+    ``"undated"`` in ``label``. An array gives a ``str`` Series (a Series keeps its index); one
+    date gives a ``str`` (``""`` when undated in ``iso``/``key``).
+
+    Each distinct (date, precision) pair is formatted once, with numpy, so a million rows cost a
+    factorize and a take.
+    """
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES}, got {style!r}")
+    if values is None or np.ndim(values) == 0:
+        one = pd.Series([pd.NaT if values is None else pd.Timestamp(values)], dtype="M8[us]")
+        out = format_at(one, precision if isinstance(precision, str) else precision.iloc[0], style)
+        text = out.iloc[0]  # type: ignore[union-attr]
+        return "" if pd.isna(text) else str(text)
+    index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
+    micros = _micros(values)
+    codes = _precision_codes(precision, len(micros))
+    undated = np.isnat(micros) | (codes == _F_NONE)
+    keys = np.where(undated, _F_NONE, micros.view(np.int64) * _F_SLOTS + codes)
+    rows, uniques = pd.factorize(keys)
+    u_micros = (uniques // _F_SLOTS).astype("datetime64[us]")
+    u_codes = uniques % _F_SLOTS
+    text = _format_uniques(u_micros, u_codes, np.asarray(uniques == _F_NONE), style)
+    taken = pa.array(text, type=pa.large_string()).take(pa.array(rows))
+    return pd.Series(taken, index=index, dtype="str", name=getattr(values, "name", None))
+
+
+def _micros(values: DateValues) -> np.ndarray:
+    """``datetime64[us]`` wall times: a zoned value keeps its own clock, not UTC's."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    elif isinstance(values, pd.DatetimeIndex) and values.tz is not None:
+        values = values.tz_localize(None)
+    return np.asarray(values, dtype="datetime64[us]")
+
+
+def _precision_codes(precision: str | pd.Series, n: int) -> np.ndarray:
+    """Per-row codes into ``FORMAT_PRECISIONS`` (missing precision means ``day``)."""
+    if isinstance(precision, str):
+        if precision not in _F_CODE:
+            raise ValueError(f"precision must be one of {FORMAT_PRECISIONS}, got {precision!r}")
+        return np.full(n, _F_CODE[precision], dtype=np.int64)
+    cat = pd.Categorical(precision)
+    unknown = set(map(str, cat.categories)) - set(_F_CODE)
+    if unknown:
+        raise ValueError(f"precision must be one of {FORMAT_PRECISIONS}, got {sorted(unknown)}")
+    lookup = np.array([_F_CODE[str(c)] for c in cat.categories] + [_F_CODE["day"]], np.int64)
+    return lookup[cat.codes]  # code -1 (missing) picks the appended "day"
+
+
+def quarter_of(stamps: np.ndarray) -> np.ndarray:
+    """1-4: the quarter of the year of each ``datetime64`` value."""
+    months = stamps.astype("datetime64[M]") - stamps.astype("datetime64[Y]")
+    return months.astype(np.int64) // 3 + 1
+
+
+def _format_uniques(
+    stamps: np.ndarray, codes: np.ndarray, undated: np.ndarray, style: str
+) -> np.ndarray:
+    """The text of each distinct (date, precision), ``None`` or "undated" where undated."""
+    out = np.full(len(stamps), _UNDATED_LABEL if style == "label" else None, dtype=object)
+    if not len(stamps) or undated.all():
+        return out
+    iso_day = np.datetime_as_string(stamps, unit="D")  # "2015-06-01": cut short below
+    day, year = iso_day.astype(object), iso_day.astype("U4").astype(object)
+    if style == "label":
+        months = stamps.astype("datetime64[M]")
+        month = _MONTH_ABBR[(months - stamps.astype("datetime64[Y]")).astype(np.int64) + 1]
+        dom = (stamps.astype("datetime64[D]") - months).astype(np.int64) + 1
+        quarter = quarter_of(stamps)
+        day_label = dom.astype(str).astype(object) + " " + month + " " + year
+        text = {
+            "day": day_label,
+            "week": "week of " + day_label,
+            "month": month + " " + year,
+            "quarter": year + " Q" + quarter.astype(str).astype(object),
+            "year": year,
+        }
+    else:
+        month_text = iso_day.astype("U7").astype(object)
+        day_text = day
+        if style == "key":
+            timed = stamps != stamps.astype("datetime64[D]")
+            if timed.any():
+                day_text = np.where(timed, np.datetime_as_string(stamps, unit="s"), day)
+        quarter_text = year + "-Q" + quarter_of(stamps).astype(str).astype(object)
+        text = {"day": day_text, "week": day, "month": month_text, "quarter": quarter_text}
+        text["year"] = year
+    for name, strings in text.items():
+        rows = (codes == _F_CODE[name]) & ~undated
+        out[rows] = strings[rows]
+    return out

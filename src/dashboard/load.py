@@ -37,7 +37,13 @@ from dashboard.columns import (
     detect_columns,
     normalise_name,
 )
-from dashboard.dates import NS_FIRST_YEAR, NS_LAST_YEAR, PRECISION_DTYPE, parse_dates_detailed
+from dashboard.dates import (
+    NS_FIRST_YEAR,
+    NS_LAST_YEAR,
+    PRECISION_DTYPE,
+    format_at,
+    parse_dates_detailed,
+)
 from dashboard.errors import DatasetError
 from dashboard.limits import Limits
 from dashboard.report import LoadReport
@@ -988,26 +994,10 @@ def _standardise(raw: pd.DataFrame, label: str, report: LoadReport) -> pd.DataFr
 def _date_keys(dates: pd.Series, precision: pd.Series, raw_dates: pd.Series) -> pd.Series:
     """The date part of a statement's identity, written at its precision ("2015-10").
 
-    Formatting happens once per distinct (date, precision); unreadable dates use the text as
-    written so two statements differing only there stay apart.
+    Unreadable dates use the text as written so two statements differing only there stay apart.
     """
-    stamps = dates.to_numpy(dtype="datetime64[ns]")
-    level = precision.cat.codes.to_numpy().astype(np.int64)
-    undated = np.isnat(stamps)
-    micros = np.where(undated, 0, stamps.astype(np.int64) // 1000)
-    # One integer per (instant, precision): the precision is the remainder modulo 4.
-    codes, uniques = pd.factorize(micros * 4 + level)
-    formats = {0: "%Y-%m-%d", 1: "%Y-%m", 2: "%Y", 3: ""}
-    labels = []
-    for combined in uniques:
-        micro, lvl = divmod(int(combined), 4)
-        stamp = pd.Timestamp(micro, unit="us")
-        fmt = formats[lvl]
-        if lvl == 0 and stamp != stamp.normalize():
-            fmt = "%Y-%m-%dT%H:%M:%S"
-        labels.append(stamp.strftime(fmt))
-    keys = pd.Series(np.asarray(labels, dtype=object)[codes], index=dates.index, dtype="str")
-    return keys.mask(undated, raw_dates)
+    keys = format_at(dates, precision, "key").fillna("")
+    return keys.mask(dates.isna().to_numpy(), raw_dates)
 
 
 def _unique_ids(ids: pd.Series, report: LoadReport) -> pd.Series:
