@@ -26,8 +26,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from dashboard import geo, schema
+from dashboard.dates import format_at
 from dashboard.filters import FilterSpec
-from dashboard.labels import LabelKind, date_array_at_precision, dates_at_precision, map_labels
+from dashboard.labels import LabelKind, map_labels
 
 LIST_SEPARATOR = "; "
 # OWASP: cells beginning with these are interpreted as formulas by spreadsheet software.
@@ -76,8 +77,8 @@ def _csv_column(df: pd.DataFrame, column: str) -> pa.Array:
         joined = pc.binary_join(_list_array(series), pa.scalar(LIST_SEPARATOR, pa.large_string()))
         return neutralise_formulas(joined)
     if pd.api.types.is_datetime64_any_dtype(series):
-        precision = df["date_precision"] if column == "date" and "date_precision" in df else None
-        return date_array_at_precision(series, precision)
+        precision = df["date_precision"] if column == "date" and "date_precision" in df else "day"
+        return pa.array(format_at(series, precision, "iso"), type=pa.large_string())
     if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
         return pa.Array.from_pandas(series)
     text = series.astype("str")
@@ -200,8 +201,8 @@ def to_jsonl_bytes(df: pd.DataFrame) -> bytes:
     for column in plain.columns:
         if pd.api.types.is_datetime64_any_dtype(plain[column]):
             has_precision = column == "date" and "date_precision" in df
-            precision = df["date_precision"] if has_precision else None
-            plain[column] = dates_at_precision(plain[column], precision).astype(object)
+            precision = df["date_precision"] if has_precision else "day"
+            plain[column] = format_at(plain[column], precision, "iso").astype(object)
     text = plain.to_json(orient="records", lines=True, force_ascii=False)
     if not text.endswith("\n"):
         text += "\n"

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard import schema
 from dashboard.countries import country_names
@@ -222,27 +220,3 @@ def map_labels(values: pd.Series | pd.Index, kind: LabelKind) -> pd.Series:
     # ``map`` with a dict is a hash lookup per row (and per category for categoricals), so
     # the Python-level lookups above run once per distinct id, not once per row.
     return series.map(mapping).astype("str")
-
-
-def date_array_at_precision(dates: pd.Series, precision: pd.Series | None = None) -> pa.Array:
-    """``2019-10-20`` / ``2015-10`` / ``2015`` / null: each date as far as it is known.
-
-    The one formatter of dates for tables and every download format: a statement dated only to
-    October 2015 is stored as 2015-10-01 and must never be shown or written with that day.
-    ISO, so the text also sorts in time; null for undated statements. Vectorised in Arrow.
-    """
-    stamps = pa.Array.from_pandas(pd.to_datetime(dates).astype("datetime64[ns]"))
-    day = pc.strftime(stamps, format="%Y-%m-%d").cast(pa.large_string())
-    if precision is None:
-        return day
-    prec = pa.Array.from_pandas(precision.astype("str").fillna("day")).cast(pa.large_string())
-    # "YYYY-MM-DD" cut short rather than formatted again: strftime is the slow step.
-    out = pc.if_else(pc.equal(prec, "month"), pc.utf8_slice_codeunits(day, 0, 7), day)
-    out = pc.if_else(pc.equal(prec, "year"), pc.utf8_slice_codeunits(day, 0, 4), out)
-    return pc.if_else(pc.equal(prec, "none"), pa.scalar(None, pa.large_string()), out)
-
-
-def dates_at_precision(dates: pd.Series, precision: pd.Series | None = None) -> pd.Series:
-    """``date_array_at_precision`` as a string Series with ``dates``' index."""
-    values = date_array_at_precision(dates, precision).to_pandas()
-    return pd.Series(values.to_numpy(), index=dates.index, dtype="str")

@@ -25,12 +25,12 @@ from dashboard import aggregate as ag
 from dashboard import figures as fg
 from dashboard import geo, schema
 from dashboard.dataset import Dataset
+from dashboard.dates import format_at
 from dashboard.errors import DatasetError
 from dashboard.events import events_between, load_events
 from dashboard.labels import (
     DEFAULT_PARTY_KINDS,
     country_name,
-    dates_at_precision,
     party_country,
     party_distinct_short,
     party_kind,
@@ -450,7 +450,7 @@ def party_table(view: View, kinds: tuple[str, ...] = DEFAULT_PARTY_KINDS) -> pd.
 
     def at_precision(table: pd.DataFrame) -> pd.Series:
         found = table.reindex(ids)
-        return dates_at_precision(found["date"], found["precision"]).fillna("undated")
+        return format_at(found["date"], found["precision"], "iso").fillna("undated")
 
     return pd.DataFrame(
         {

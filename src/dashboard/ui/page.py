@@ -25,8 +25,9 @@ from plotly.basedatatypes import BaseFigure
 
 from dashboard import geo, schema
 from dashboard.dataset import Dataset
+from dashboard.dates import format_at
 from dashboard.export import chart_zip, download_name, is_list_column, readme_text
-from dashboard.labels import DISPLAY_LABELS, dates_at_precision, map_labels
+from dashboard.labels import DISPLAY_LABELS, map_labels
 from dashboard.ui import cache, routing, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
@@ -298,10 +299,10 @@ def show_chart(
 
 
 def _dates_at_precision(df: pd.DataFrame) -> pd.Series:
-    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated`` (``labels.dates_at_precision``)."""
+    """``2019-10-20`` / ``2015-10`` / ``2015`` / ``undated``."""
     dates = df["date"] if "date" in df.columns else pd.Series(pd.NaT, index=df.index)
-    precision = df["date_precision"] if "date_precision" in df.columns else None
-    return dates_at_precision(dates, precision).fillna("undated")
+    precision = df["date_precision"] if "date_precision" in df.columns else "day"
+    return format_at(dates, precision, "iso").fillna("undated")
 
 
 def _joined_labels(series: pd.Series, kind: str | None) -> pd.Series:
