@@ -10,8 +10,8 @@ in place with a message saying why.
 import pandas as pd
 import streamlit as st
 
-from dashboard import aggregate as ag
 from dashboard import pagedata
+from dashboard.dates import format_at
 from dashboard.errors import DatasetError
 from dashboard.filters import option_counts
 from dashboard.ui import cache, state
@@ -65,8 +65,8 @@ st.text(f"Source: {ds.source or '(unnamed)'}", width="stretch")
 cols = st.columns(3)
 cols[0].metric("Statements", f"{n:,}")
 # Dates at their precision: a date known only to the month reads "Oct 2015", not a day.
-first = ag.format_date(span.first, span.first_precision) if span.first is not None else "-"
-last = ag.format_date(span.last, span.last_precision) if span.last is not None else "-"
+first = format_at(span.first, span.first_precision, "label") if span.first is not None else "-"
+last = format_at(span.last, span.last_precision, "label") if span.last is not None else "-"
 cols[1].metric("First date", first)
 cols[2].metric("Last date", last)
 if report is not None:

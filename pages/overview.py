@@ -6,8 +6,8 @@ Everything is computed from the filtered statements (the sidebar filters) by
 
 import streamlit as st
 
-from dashboard import aggregate as ag
 from dashboard import pagedata
+from dashboard.dates import format_at
 from dashboard.ui import cache
 from dashboard.ui.page import show_chart, show_empty_state, show_statements, start_page
 
@@ -27,8 +27,8 @@ c1.metric("Statements", f"{head.statements:,}")
 c2.metric("Parties named", f"{head.parties:,}")
 c3.metric("Party home countries", f"{head.countries:,}")
 # Dates at their precision: the oldest sample statements are known only to the month.
-c4.metric("Earliest", ag.format_date(head.first, head.first_precision))
-c5.metric("Latest", ag.format_date(head.last, head.last_precision))
+c4.metric("Earliest", format_at(head.first, head.first_precision, "label"))
+c5.metric("Latest", format_at(head.last, head.last_precision, "label"))
 
 figures = data.figures
 show_chart(figures["timeline"], counts, key="ov_timeline", name=f"statements_per_{granularity}")

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import aggregate as ag
 from dashboard.dataset import Dataset
+from dashboard.dates import format_at
 
 # Weeks start on Monday: 2015-10-12 and 2015-10-19 and 2015-11-02 are Mondays; 2019-10-18
 # (Friday) and 2019-10-20 (Sunday) both fall in the week of Monday 2019-10-14.
@@ -261,21 +262,8 @@ def test_rows_in_period_lists_the_statements_behind_a_bar(
 def test_headline_numbers_and_date_span() -> None:
     head = ag.headline(DF, DS.long["parties"], DS.long["party_countries"])
     assert (head.statements, head.parties, head.countries, head.undated) == (12, 4, 4, 1)
-    assert ag.format_date(head.first, head.first_precision) == "2015"
-    assert ag.format_date(head.last, head.last_precision) == "20 Oct 2019"
-
-
-@pytest.mark.parametrize(
-    ("value", "precision", "text"),
-    [
-        (pd.Timestamp("2015-10-01"), "month", "Oct 2015"),
-        (pd.Timestamp("2015-01-01"), "year", "2015"),
-        (pd.Timestamp("2019-10-05"), "day", "5 Oct 2019"),
-        (None, "none", "undated"),
-    ],
-)
-def test_format_date_shows_the_precision(value, precision: str, text: str) -> None:
-    assert ag.format_date(value, precision) == text
+    assert format_at(head.first, head.first_precision, "label") == "2015"
+    assert format_at(head.last, head.last_precision, "label") == "20 Oct 2019"
 
 
 def test_top_values_rank_by_statements_with_shares() -> None:

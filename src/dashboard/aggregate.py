@@ -610,17 +610,6 @@ def headline(
     )
 
 
-def format_date(value: pd.Timestamp | None, precision: str) -> str:
-    """A date at its precision: "20 Oct 2019", "Oct 2015", "2015", or "undated"."""
-    if value is None or pd.isna(value):
-        return "undated"
-    if precision == "month":
-        return value.strftime("%b %Y")
-    if precision == "year":
-        return value.strftime("%Y")
-    return f"{value.day} {value.strftime('%b %Y')}"
-
-
 def _ranking(
     counts: np.ndarray, cat: pd.Categorical, kind: LabelKind | None, n: int | None, total: int
 ) -> pd.DataFrame:

@@ -27,8 +27,8 @@ from dashboard.aggregate import (
     NONE_GROUP,
     OTHERS_GROUP,
     YEAR,
-    format_date,
 )
+from dashboard.dates import format_at
 from dashboard.labels import DISPLAY_LABELS
 
 # Paul Tol's "bright" qualitative scheme first (colour-blind safe), then three more of his
@@ -147,28 +147,12 @@ def _layout(title: str, height: int, **extra: object) -> dict:
     return layout
 
 
-def period_labels(periods: pd.DatetimeIndex, granularity: str) -> np.ndarray:
-    """How periods read in hover text and lists: "2015 Q4", "week of 12 Oct 2015" (vectorised)."""
-    periods = pd.DatetimeIndex(periods)
-    if granularity == "year":
-        out = periods.strftime("%Y")
-    elif granularity == "quarter":
-        out = periods.strftime("%Y") + " Q" + ((periods.month - 1) // 3 + 1).astype(str)
-    elif granularity == "month":
-        out = periods.strftime("%b %Y")
-    else:
-        out = periods.day.astype(str) + " " + periods.strftime("%b %Y")
-        if granularity == "week":
-            out = "week of " + out
-    return np.asarray(out, dtype=object)
-
-
 def _coarse_labels(periods: pd.DatetimeIndex, placement: str) -> np.ndarray:
     if placement == YEAR:
-        out = periods.strftime("%Y") + " (year-precision: no month or day known)"
+        out = format_at(periods, "year", "label") + " (year-precision: no month or day known)"
     else:
-        out = periods.strftime("%b %Y") + " (month-precision: no day known)"
-    return np.asarray(out, dtype=object)
+        out = format_at(periods, "month", "label") + " (month-precision: no day known)"
+    return out.to_numpy(dtype=object)
 
 
 _PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12, MONTH: 1, YEAR: 12}
@@ -193,10 +177,10 @@ def _customdata(counts: pd.DataFrame, granularity: str) -> np.ndarray:
     periods = pd.DatetimeIndex(counts["period"])
     placement = counts["placement"].astype(str).to_numpy()
     out = np.empty((len(counts), 4), dtype=object)
-    out[:, 0] = np.asarray(periods.strftime("%Y-%m-%d"), dtype=object)
+    out[:, 0] = format_at(periods, "day", "iso").to_numpy(dtype=object)
     out[:, 1] = counts["group"].astype(str).to_numpy(dtype=object)
     out[:, 2] = placement
-    out[:, 3] = period_labels(periods, granularity)
+    out[:, 3] = format_at(periods, granularity, "label").to_numpy(dtype=object)
     for coarse in (MONTH, YEAR):
         rows = np.flatnonzero(placement == coarse)
         if len(rows):
@@ -419,7 +403,7 @@ def make_timeline(
                 end = pd.Timestamp(span[1]).to_period(_TICK_PERIOD.get(granularity, "M"))
                 ticks = ticks.union(pd.DatetimeIndex([end.start_time]))
             x_axis["tickvals"] = [t.isoformat() for t in ticks]
-            x_axis["ticktext"] = list(period_labels(ticks, granularity))
+            x_axis["ticktext"] = format_at(ticks, granularity, "label").tolist()
     y_axis: dict = {"title": {"text": y_title}, "rangemode": "tozero"}
     exact_rows = placement_all == EXACT
     if mode == "count":
@@ -487,9 +471,9 @@ def event_markers(events: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     for i, row in enumerate(events.itertuples(index=False)):
         start = pd.Timestamp(row.date)
         end = pd.Timestamp(row.end_date)
-        when = format_date(start, "day")
+        when = format_at(start, "day", "label")
         if end != start:
-            when += f" - {format_date(end, 'day')}"
+            when += f" - {format_at(end, 'day', 'label')}"
         where = f", {row.location}" if row.location else ""
         shapes.append(
             {
