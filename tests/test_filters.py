@@ -146,6 +146,12 @@ def test_search_terms(query, terms):
         (FilterSpec(date_from=D(2015, 10, 3)), "· from 3 Oct 2015"),
         (FilterSpec(date_to=D(2016, 2, 1)), "· until 1 Feb 2016"),
         (FilterSpec(date_from=D(2015, 9, 1), date_to=D(2016, 2, 29)), "· Sep 2015 – Feb 2016"),
+        (FilterSpec(date_from=D(2015, 1, 1), date_to=D(2016, 12, 31)), "· 2015–2016"),
+        (FilterSpec(date_from=D(2015, 10, 3), date_to=D(2015, 10, 3)), "· 3 Oct 2015"),
+        (
+            FilterSpec(date_from=D(2015, 10, 3), date_to=D(2015, 11, 4)),
+            "· 3 Oct 2015 – 4 Nov 2015",
+        ),
         (FilterSpec(countries=("GRC",)), "· party country: Greece"),
         (FilterSpec(parties=("cpc-canada",)), "· party: CPC (Canada)"),
         (FilterSpec(parties=("kke", "tkp", "pame", "jcp")), "parties: KKE, TKP, PAME and 1 more"),
@@ -171,6 +177,10 @@ def test_describe(ds, spec, expected):
         (FilterSpec(topics=("elections",), countries=("GRC", "TUR")), "GRC-TUR_elections"),
         (FilterSpec(search='Jerónimo "de Sousa"'), "search-Jeronimo-de-Sousa"),
         (FilterSpec(date_from=D(2015, 10, 3)), "from_2015-10-03"),
+        (FilterSpec(date_to=D(2016, 2, 1)), "until_2016-02-01"),
+        (FilterSpec(date_from=D(2015, 1, 1), date_to=D(2015, 12, 31)), "2015"),
+        (FilterSpec(date_from=D(2015, 9, 1), date_to=D(2016, 2, 29)), "2015-09_to_2016-02"),
+        (FilterSpec(date_from=D(2015, 10, 3), date_to=D(2015, 10, 3)), "2015-10-03"),
     ],
 )  # fmt: skip
 def test_slug(spec, slug):

@@ -27,6 +27,7 @@ import datetime as dt
 import warnings as py_warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -503,6 +504,10 @@ DateValues = pd.Series | pd.DatetimeIndex | np.ndarray
 Scalar = pd.Timestamp | dt.date | np.datetime64 | None
 
 
+@overload
+def format_at(values: DateValues, precision: str | pd.Series, style: str = ...) -> pd.Series: ...
+@overload
+def format_at(values: Scalar, precision: str | pd.Series, style: str = ...) -> str: ...
 def format_at(
     values: DateValues | Scalar, precision: str | pd.Series, style: str = "iso"
 ) -> pd.Series | str:
@@ -521,10 +526,15 @@ def format_at(
     if style not in STYLES:
         raise ValueError(f"style must be one of {STYLES}, got {style!r}")
     if values is None or np.ndim(values) == 0:
-        one = pd.Series([pd.NaT if values is None else pd.Timestamp(values)], dtype="M8[us]")
-        out = format_at(one, precision if isinstance(precision, str) else precision.iloc[0], style)
-        text = out.iloc[0]  # type: ignore[union-attr]
-        return "" if pd.isna(text) else str(text)
+        # One date (a caption, a metric): straight to the formatter, no factorize or Arrow.
+        stamp = pd.Timestamp(values) if values is not None else pd.NaT
+        if stamp is not pd.NaT and stamp.tzinfo is not None:
+            stamp = stamp.tz_localize(None)
+        micros = np.array([stamp.to_datetime64()], dtype="datetime64[us]")
+        codes = _precision_codes(precision, 1)
+        undated = np.isnat(micros) | (codes == _F_NONE)
+        text = _format_uniques(micros, codes, undated, style)[0]
+        return "" if text is None else str(text)
     index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
     micros = _micros(values)
     codes = _precision_codes(precision, len(micros))

@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.dataset import Dataset, codes_in
+from dashboard.dates import format_at
 from dashboard.labels import country_name, language_name, party_distinct_short, topic_label
 from dashboard.search import SearchIndex
 
@@ -98,10 +99,6 @@ def _parse_date(value: str, *, end: bool) -> dt.date | None:
     return None
 
 
-def _format_day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _is_month_start(day: dt.date) -> bool:
     return day.day == 1
 
@@ -110,39 +107,33 @@ def _is_month_end(day: dt.date) -> bool:
     return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
-def _describe_dates(start: dt.date | None, end: dt.date | None) -> str:
-    if start and end:
-        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-        if _is_month_start(start) and _is_month_end(end):
-            if (start.year, start.month) == (end.year, end.month):
-                return f"{start:%b %Y}"
-            return f"{start:%b %Y} – {end:%b %Y}"
-        if start == end:
-            return _format_day(start)
-        return f"{_format_day(start)} – {_format_day(end)}"
-    if start:
-        return f"from {_format_day(start)}"
-    if end:
-        return f"until {_format_day(end)}"
-    return ""
+# style -> (between two years, between two other dates, before a start, before an end)
+_RANGE_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "label": ("–", " – ", "from ", "until "),
+    "iso": ("-", "_to_", "from_", "until_"),
+}
 
 
-def _slug_dates(start: dt.date | None, end: dt.date | None) -> str:
+def _date_range_text(start: dt.date | None, end: dt.date | None, style: str) -> str:
+    """A date range at the precision it covers: whole years, whole months, else days.
+
+    ``label`` for captions ("2015–2017", "Oct 2015 – Nov 2015", "from 1 Jun 2015"), ``iso`` for
+    file names ("2015-2017", "2015-10_to_2015-11", "from_2015-06-01"); ``""`` for no range.
+    """
+    years, between, after, before = _RANGE_WORDS[style]
     if start and end:
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-            return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
-        if _is_month_start(start) and _is_month_end(end):
-            if (start.year, start.month) == (end.year, end.month):
-                return f"{start:%Y-%m}"
-            return f"{start:%Y-%m}_to_{end:%Y-%m}"
-        if start == end:
-            return start.isoformat()
-        return f"{start.isoformat()}_to_{end.isoformat()}"
+            precision, between = "year", years
+        elif _is_month_start(start) and _is_month_end(end):
+            precision = "month"
+        else:
+            precision = "day"
+        first, last = format_at(start, precision, style), format_at(end, precision, style)
+        return first if first == last else f"{first}{between}{last}"
     if start:
-        return f"from_{start.isoformat()}"
+        return f"{after}{format_at(start, 'day', style)}"
     if end:
-        return f"until_{end.isoformat()}"
+        return f"{before}{format_at(end, 'day', style)}"
     return ""
 
 
@@ -326,7 +317,7 @@ class FilterSpec:
         if self.is_empty:
             return f"{total:,} {noun} · no filters"
         parts = [f"{n_matching:,} of {total:,} {noun}"]
-        dates = _describe_dates(self.date_from, self.date_to)
+        dates = _date_range_text(self.date_from, self.date_to, "label")
         if dates:
             parts.append(dates)
         labellers = {
@@ -366,7 +357,7 @@ class FilterSpec:
                 parts.append("-".join(_slug_part(v) for v in values[:_CAPTION_ITEMS]) + more)
         if self.search:
             parts.append("search-" + _slug_part(self.search)[:30].strip("-"))
-        dates = _slug_dates(self.date_from, self.date_to)
+        dates = _date_range_text(self.date_from, self.date_to, "iso")
         if dates:
             parts.append(dates)
         slug = "_".join(p for p in parts if p)[:100].strip("-_")
