@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import labels
+from dashboard import labels, schema
 
 GAZETTEER = """id,name,abbreviation,native_name,country,aliases,parent,partyfacts_id,kind,context
 kke,Communist Party of Greece,KKE,,GRC,,,,party,
@@ -105,10 +106,11 @@ def test_topic_label(topic_id, expected):
     assert labels.topic_label(topic_id) == expected
 
 
-def test_map_labels_keeps_index_and_missing_values():
+def test_label_ids_keeps_index_and_missing_values():
     values = pd.Series(["kke", None, "cpc-china", "kke"], index=[10, 11, 12, 13], dtype="category")
-    out = labels.map_labels(values, "party")
+    out = labels.label_ids(values, "party")
     assert out.index.tolist() == [10, 11, 12, 13]
+    assert out.dtype == "str"
     assert out.iloc[[0, 2, 3]].tolist() == ["KKE (Greece)", "CPC (China)", "KKE (Greece)"]
     assert pd.isna(out.iloc[1])
 
@@ -119,18 +121,56 @@ def test_map_labels_keeps_index_and_missing_values():
         (pd.Index(["GRC", "CAN"], name="iso3"), "country", ["Greece", "Canada"]),
         (pd.Index(["elections", "x_y"]), "topic", ["Elections and votes", "X y"]),
         (pd.Series(["cpc-canada"]), "party", ["CPC (Canada)"]),
+        (["de", "xx", ""], "language", ["German", "xx", "Unknown"]),
+        (np.array(["party_countries", "n", "made_up"]), "column",
+         ["Party home countries", "Statements", "Made up"]),
+        (["Southern Europe", "Asia"], None, ["Southern Europe", "Asia"]),
+    ],
+)  # fmt: skip
+def test_label_ids_kinds(values, kind, expected):
+    assert labels.label_ids(values, kind).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "expected"),
+    [
+        ("kke", "party", "KKE (Greece)"),
+        ("unknown-party", "party", "unknown-party"),
+        ("GRC", "country", "Greece"),
+        ("elections", "topic", "Elections and votes"),
+        ("de", "language", "German"),
+        ("date_precision", "column", "Date precision"),
+        ("Europe", None, "Europe"),
     ],
 )
-def test_map_labels_kinds(values, kind, expected):
-    assert labels.map_labels(values, kind).tolist() == expected
+def test_label_ids_one_id(value, kind, expected):
+    assert labels.label_ids(value, kind) == expected
 
 
-def test_map_labels_rejects_unknown_kind():
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        ("", ["KKE (Greece)", "All statements", "Others", "None named", "(blank)"]),
+        ("party", ["KKE (Greece)", "All statements", "Other parties", "No party named", "(blank)"]),
+    ],
+)  # fmt: skip
+def test_label_ids_words_the_special_groups_of_a_breakdown(groups, expected):
+    values = ["kke", "all", "(others)", "(none)", ""]
+    assert labels.label_ids(values, "party", groups=groups).tolist() == expected
+    # Without ``groups`` they are ids like any other.
+    assert labels.label_ids(values, "party").tolist()[1:3] == ["all", "(others)"]
+
+
+def test_label_ids_rejects_unknown_kind():
     with pytest.raises(ValueError, match="kind"):
-        labels.map_labels(pd.Series(["x"]), "colour")
+        labels.label_ids(pd.Series(["x"]), "colour")
 
 
 @pytest.mark.parametrize("column", ["date", "parties", "countries", "topics", "n", "share"])
-def test_display_labels_cover_frame_and_aggregate_columns(column):
-    label = labels.DISPLAY_LABELS[column]
-    assert label and label[0].isupper()
+def test_column_labels_cover_frame_and_aggregate_columns(column):
+    label = labels.label_ids(column, "column")
+    assert label != column and label[0].isupper()
+
+
+def test_column_kinds_name_the_list_columns_of_ids():
+    assert set(labels.COLUMN_KINDS) == set(schema.LIST_COLUMNS) - {schema.UNRESOLVED}

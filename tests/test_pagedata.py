@@ -121,7 +121,7 @@ def test_timeline_selection_lists_the_statements_of_a_clicked_bar():
     data = pagedata.timeline(view, "day", show_events=False)
     day_bar = data.counts[data.counts["placement"] == "exact"]
     assert day_bar["count"].sum() == 3  # a, b, e are placed on their days
-    picked = (("2015-10-12", ag.ALL_GROUP, "exact"),)
+    picked = (("2015-10-12", schema.ALL_GROUP, "exact"),)
     rows = pagedata.timeline_selection(view, "day", "none", 8, picked)
     assert _ids(rows) == ["b", "a"]
 

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema
-from dashboard.labels import party_country
+from dashboard.labels import LabelKind, label_ids, party_country
+from dashboard.schema import ALL_GROUP, NONE_GROUP, OTHERS_GROUP
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
 Breakdown = Literal["none", "topic", "party", "country", "region", "continent"]
-LabelKind = Literal["party", "country", "topic"]
 
 GRANULARITIES: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
 BREAKDOWNS: tuple[str, ...] = ("none", "topic", "party", "country", "region", "continent")
@@ -40,20 +40,6 @@ BREAKDOWN_COLUMNS: dict[str, tuple[str, LabelKind | None]] = {
 }
 LIST_BREAKDOWNS = frozenset({"topic", "party", "country"})
 
-ALL_GROUP = "all"
-NONE_GROUP = "(none)"
-OTHERS_GROUP = "(others)"
-SPECIAL_LABELS = {ALL_GROUP: "All statements", NONE_GROUP: "None named", OTHERS_GROUP: "Others"}
-# Breakdown -> (label of "(others)", label of "(none)"): "Other topics" must not read like the
-# taxonomy's own "other" topic.
-GROUP_WORDS: dict[str, tuple[str, str]] = {
-    "topic": ("Other topics", "No topic"),
-    "party": ("Other parties", "No party named"),
-    "country": ("Other countries", "No party home country"),
-    "region": ("Other regions", "No party named"),
-    "continent": ("Other continents", "No party named"),
-}
-
 # Placement of a statement on the time axis at a given granularity.
 EXACT, MONTH, YEAR = "exact", "month", "year"
 PLACEMENTS: tuple[str, ...] = (EXACT, MONTH, YEAR)
@@ -64,32 +50,6 @@ _FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "Y
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def labels_for(
-    values: pd.Index | pd.Series | list[str], kind: LabelKind | None, breakdown: str = ""
-) -> list[str]:
-    """Display labels for ids (special groups included); raw values when there is no kind."""
-    values = [str(v) for v in values]
-    special = dict(SPECIAL_LABELS)
-    if breakdown in GROUP_WORDS:
-        special[OTHERS_GROUP], special[NONE_GROUP] = GROUP_WORDS[breakdown]
-    plain = [v for v in values if v not in SPECIAL_LABELS]
-    mapped: dict[str, str] = {}
-    if kind is not None and plain:
-        try:
-            from dashboard.labels import map_labels
-
-            mapped = dict(zip(plain, map_labels(pd.Index(plain), kind).tolist(), strict=True))
-        except ImportError:  # labels arrive with the UI layer; ids are still readable
-            mapped = {}
-    out = []
-    for v in values:
-        if v in special:
-            out.append(special[v])
-        else:
-            out.append(mapped.get(v, v) or "(blank)")
-    return out
 
 
 # Keys spanning a small range are counted with a dense table instead of a sort: O(n) instead of
@@ -467,8 +427,8 @@ def count_by_period(
             "count": counts,
         }
     )
-    labels = labels_for(groups.ids, groups.kind, breakdown)
-    out["label"] = pd.Series(np.array(labels, dtype=object)[out["group"].to_numpy()], dtype="str")
+    labels = label_ids(groups.ids, groups.kind, groups=breakdown)
+    out["label"] = pd.Series(labels.to_numpy(dtype=object)[out["group"].to_numpy()], dtype="str")
     out["group"] = pd.Categorical.from_codes(
         out["group"].to_numpy(), categories=groups.ids, ordered=True
     )
@@ -625,7 +585,7 @@ def _ranking(
     return pd.DataFrame(
         {
             "value": pd.Series(values, dtype="str"),
-            "label": pd.Series(labels_for(values, kind), dtype="str"),
+            "label": label_ids(values, kind, groups=""),
             "statements": statements,
             "share": statements / max(total, 1),
         }

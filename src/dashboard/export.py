@@ -28,7 +28,7 @@ import pyarrow.csv as pa_csv
 from dashboard import geo, schema
 from dashboard.dates import format_at
 from dashboard.filters import FilterSpec
-from dashboard.labels import LabelKind, map_labels
+from dashboard.labels import COLUMN_KINDS, LabelKind, label_ids
 
 LIST_SEPARATOR = "; "
 # OWASP: cells beginning with these are interpreted as formulas by spreadsheet software.
@@ -85,13 +85,13 @@ def _csv_column(df: pd.DataFrame, column: str) -> pa.Array:
     return neutralise_formulas(pa.Array.from_pandas(text).cast(pa.large_string()))
 
 
-# list column of ids -> (column of display names it becomes, column the ids move to, label kind)
-READABLE_LISTS: tuple[tuple[str, str, str], ...] = (
-    ("parties", "party_ids", "party"),
-    ("party_countries", "party_country_ids", "country"),
-    ("countries", "country_ids", "country"),
-    ("topics", "topic_ids", "topic"),
-)
+# list column of ids (which becomes its display labels) -> the column the ids move to
+READABLE_LISTS: dict[str, str] = {
+    "parties": "party_ids",
+    "party_countries": "party_country_ids",
+    "countries": "country_ids",
+    "topics": "topic_ids",
+}
 READABLE_FIRST: tuple[str, ...] = ("id", "date", "date_precision", "title", "text", "url")
 
 
@@ -99,7 +99,7 @@ def _relabel_lists(series: pd.Series, kind: LabelKind) -> pd.Series:
     """A list column of ids as the same lists of display labels (each id looked up once)."""
     lists = schema.list_array(series)
     flat = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype="str")
-    labels = map_labels(flat, kind) if len(flat) else flat
+    labels = label_ids(flat, kind) if len(flat) else flat
     values = pa.array(labels.to_numpy(dtype=object), type=pa.string())
     offsets = pc.subtract(lists.offsets, lists.offsets[0])
     out = pa.ListArray.from_arrays(offsets, values, mask=lists.is_null())
@@ -150,14 +150,14 @@ def readable(df: pd.DataFrame) -> pd.DataFrame:
     for column in READABLE_FIRST:
         if column in df.columns:
             out[column] = df[column]
-    for column, ids, kind in READABLE_LISTS:
+    for column, ids in READABLE_LISTS.items():
         if column in df.columns:
-            out[column] = _relabel_lists(df[column], kind)  # type: ignore[arg-type]
+            out[column] = _relabel_lists(df[column], COLUMN_KINDS[column])
             out[ids] = df[column]
     if "party_countries" in df.columns:
         out.update(_home_areas(df["party_countries"]))
     for column in df.columns:
-        if column not in out and column not in {ids for _, ids, _ in READABLE_LISTS}:
+        if column not in out and column not in READABLE_LISTS.values():
             out[column] = df[column]
     return pd.DataFrame(out, index=df.index)
 

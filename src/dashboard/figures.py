@@ -6,7 +6,7 @@ number of statements; the world map (``make_world_map``) is a choropleth on ISO-
 never call ``st.*``; the page hands the figure and its table to ``show_chart``. Look and feel
 shared by all charts: a colour-blind-safe palette (Paul Tol's, readable on the light and the dark
 theme, grey for "others"), whole-number ticks on count axes, large fonts for projectors,
-horizontal bars for long party names, axis titles from ``DISPLAY_LABELS``, and every clickable
+horizontal bars for long party names, axis titles from ``labels.label_ids``, and every clickable
 mark carries its ids in ``customdata`` so a click can list the statements behind it.
 """
 
@@ -20,16 +20,10 @@ import pandas as pd
 import plotly.colors as pc
 import plotly.graph_objects as go
 
-from dashboard.aggregate import (
-    ALL_GROUP,
-    EXACT,
-    MONTH,
-    NONE_GROUP,
-    OTHERS_GROUP,
-    YEAR,
-)
+from dashboard.aggregate import EXACT, MONTH, YEAR
 from dashboard.dates import format_at
-from dashboard.labels import DISPLAY_LABELS
+from dashboard.labels import DISPLAY_LABELS, label_ids
+from dashboard.schema import ALL_GROUP, NONE_GROUP, OTHERS_GROUP
 
 # Paul Tol's "bright" qualitative scheme first (colour-blind safe), then three more of his
 # colours for breakdowns of up to ten groups. Every colour is mid-luminance, so bars stand out
@@ -75,11 +69,6 @@ COARSE_NAME = {MONTH: "month-precision", YEAR: "year-precision"}
 DAY_MS = 86_400_000
 BAR_FILL = 0.85  # share of its period a bar covers; the rest is the gap between bars
 MIN_PERIODS = 8  # the time axis shows at least this many periods: one bar never fills it
-
-
-def display_label(column: str) -> str:
-    """Axis/legend title for a column name (``DISPLAY_LABELS`` with a readable fallback)."""
-    return DISPLAY_LABELS.get(column, column.replace("_", " ").capitalize())
 
 
 def count_ticks(top: float) -> dict:
@@ -379,7 +368,7 @@ def make_timeline(
         )
 
     # What is counted: a caller stacking topic mentions says so ("Topic mentions").
-    y_title = y_title or (display_label("share") if mode == "share" else display_label("count"))
+    y_title = y_title or label_ids("share" if mode == "share" else "count", "column")
     x_axis: dict = {"type": "date"}
     breaks: list[tuple[pd.Timestamp, pd.Timestamp]] = []
     placement_all = counts["placement"].astype(str).to_numpy()
@@ -427,7 +416,7 @@ def make_timeline(
         layout["yaxis2"] = {
             "domain": [0.0, 0.24],
             "anchor": "x",
-            "title": {"text": display_label("count")},
+            "title": {"text": label_ids("count", "column")},
             **count_ticks(_stack_top(periods_all[coarse_rows], count_all[coarse_rows])),
         }
         layout["xaxis"]["anchor"] = "y2"
@@ -543,7 +532,7 @@ def make_ranking(
         showlegend=False,
         yaxis={"autorange": "reversed", "title": {"text": None}},
         xaxis={
-            "title": {"text": axis_title or display_label(value)},
+            "title": {"text": axis_title or label_ids(value, "column")},
             **(
                 {"tickformat": ".0%", "rangemode": "tozero"}
                 if is_share
@@ -594,7 +583,7 @@ def make_heatmap(
         "zmax": max(int(z.max()) if z.size else 0, 1),
         "hovertemplate": "%{y} × %{x}: %{z:,} statements<extra></extra>",
         "colorbar": {
-            "title": {"text": display_label("statements")},
+            "title": {"text": label_ids("statements", "column")},
             "thickness": 14,
             **_colorbar_ticks(int(z.max()) if z.size else 0),
         },

@@ -1,23 +1,27 @@
-"""Display labels: turning party ids, ISO-3 codes and topic ids into words people read.
+"""Display labels: turning ids of every kind into words people read.
 
-Owns every id -> label mapping shown in the UI, captions, charts and file names: party labels
-from the gazetteer file ``data/parties.csv`` ("KKE (Greece)", "Communist Party of Greece (KKE) -
-Greece"), country names from pycountry (its short ``common_name`` where it has one), topic labels
-from the taxonomy (``dashboard.topics``) and ``DISPLAY_LABELS`` for plotly's ``labels=``. Every
+Owns every id -> label mapping shown in the UI, captions, charts, downloads and file names, with
+one entry point, ``label_ids(values, kind)``: party labels from the gazetteer file
+``data/parties.csv`` ("KKE (Greece)"; the other forms, "Communist Party of Greece (KKE) -
+Greece" and so on, are the ``party_*`` functions), country names from pycountry (its short
+``common_name`` where it has one), topic labels from the taxonomy (``dashboard.topics``),
+language names, column titles (``schema.DISPLAY_LABELS``, for plotly's ``labels=`` and table
+headers) and the words of an aggregate's special groups ("all", "(none)", "(others)"). Every
 lookup falls back to the raw id when the reference data does not know it, so a dataset that
 names a party missing from the gazetteer still shows something. Reference tables come through
 their loaders (``load_gazetteer``, ``load_taxonomy``: read once, again after an edit);
-``map_labels`` maps each distinct value once, so labelling a million rows costs no more than
+``label_ids`` looks each distinct value up once, so labelling a million rows costs no more than
 labelling the few hundred distinct ids.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema
@@ -26,7 +30,7 @@ from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.topics import load_taxonomy, topic_labels
 
-LabelKind = Literal["party", "country", "topic"]
+LabelKind = Literal["party", "country", "topic", "language", "column"]
 
 # Column (and aggregate) names -> axis/legend titles, defined with the frame in ``schema``.
 DISPLAY_LABELS = schema.DISPLAY_LABELS
@@ -82,7 +86,7 @@ def is_ambiguous_abbreviation(abbreviation: str) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def language_name(code: str) -> str:
-    """``"el"`` -> ``"Greek"`` (ISO 639 names from pycountry); "Unknown" for ""."""
+    """``"de"`` -> ``"German"`` (ISO 639 names from pycountry); "Unknown" for ""."""
     value = str(code).strip().lower()
     if not value:
         return "Unknown"
@@ -195,27 +199,101 @@ def _humanise(topic_id: str) -> str:
 
 
 def topic_label(topic_id: str) -> str:
-    """``"war-imperialism"`` -> the taxonomy's label, else a readable form of the id."""
+    """``"war_imperialism"`` -> ``"War, militarism and imperialism"`` (the taxonomy's label),
+    else a readable form of the id."""
     label = _topic_labels().get(str(topic_id))
     return label if label else _humanise(topic_id)
 
 
-_LOOKUPS = {"party": party_label, "country": country_name, "topic": topic_label}
+def _column_label(column: str) -> str:
+    """``"party_countries"`` -> ``"Party home countries"``: ``schema.DISPLAY_LABELS``, else the
+    name made readable."""
+    return schema.DISPLAY_LABELS.get(column, column.replace("_", " ").capitalize())
 
 
-def map_labels(values: pd.Series | pd.Index, kind: LabelKind) -> pd.Series:
-    """Labels for a column or index of ids, looking each distinct id up only once.
+#: The words for the special groups of an aggregate frame (``schema.ALL_GROUP`` ...).
+GROUP_LABELS: dict[str, str] = {
+    schema.ALL_GROUP: "All statements",
+    schema.NONE_GROUP: "None named",
+    schema.OTHERS_GROUP: "Others",
+}
+#: Breakdown -> its own words for "(others)" and "(none)": "Other topics" must not read like the
+#: taxonomy's own "other" topic.
+BREAKDOWN_GROUP_LABELS: dict[str, dict[str, str]] = {
+    breakdown: {schema.OTHERS_GROUP: others, schema.NONE_GROUP: none}
+    for breakdown, (others, none) in {
+        "topic": ("Other topics", "No topic"),
+        "party": ("Other parties", "No party named"),
+        "country": ("Other countries", "No party home country"),
+        "region": ("Other regions", "No party named"),
+        "continent": ("Other continents", "No party named"),
+    }.items()
+}
+#: Columns of the frame that hold ids, and the kind of id each holds.
+COLUMN_KINDS: dict[str, LabelKind] = {
+    schema.PARTIES: "party",
+    schema.PARTY_COUNTRIES: "country",
+    schema.COUNTRIES: "country",
+    schema.TOPICS: "topic",
+}
 
-    A Series keeps its index; an Index gives a Series with a default index (assign it back with
-    ``df.index = map_labels(df.index, ...)``). Missing values stay missing.
+_LOOKUPS: dict[str, Callable[[str], str]] = {
+    "party": party_label,
+    "country": country_name,
+    "topic": topic_label,
+    "language": language_name,
+    "column": _column_label,
+}
+
+
+@overload
+def label_ids(values: str, kind: LabelKind | None, *, groups: str | None = None) -> str: ...
+@overload
+def label_ids(
+    values: pd.Series | pd.Index | Sequence[str] | np.ndarray,
+    kind: LabelKind | None,
+    *,
+    groups: str | None = None,
+) -> pd.Series: ...
+def label_ids(
+    values: str | pd.Series | pd.Index | Sequence[str] | np.ndarray,
+    kind: LabelKind | None,
+    *,
+    groups: str | None = None,
+) -> str | pd.Series:
+    """The display labels of ids of one ``kind``: the one way ids become words.
+
+    ``kind`` is ``party`` ("KKE (Greece)"), ``country`` ("Greece"), ``topic`` (the taxonomy's
+    label), ``language`` ("German"), ``column`` (a frame or aggregate column's title, for axes,
+    legends and table headers) or None for values that already read as words (regions,
+    continents). An id the reference data does not know stays as it is.
+
+    ``groups`` is given when the values are an aggregate's groups: the breakdown name (or ``""``)
+    whose words ``"all"``, ``"(none)"`` and ``"(others)"`` take (``GROUP_LABELS``,
+    ``BREAKDOWN_GROUP_LABELS``), and an empty label reads "(blank)".
+
+    One id gives a ``str``. A Series gives a ``str`` Series with its index, anything else a
+    Series with a default index (assign it back with ``df.index = label_ids(df.index, ...)``);
+    missing values stay missing. Each distinct id is looked up once, so labelling a million rows
+    costs no more than labelling the few hundred distinct ids.
     """
-    if kind not in _LOOKUPS:
+    if kind is not None and kind not in _LOOKUPS:
         raise ValueError(f"kind must be one of {sorted(_LOOKUPS)}, got {kind!r}")
-    lookup = _LOOKUPS[kind]
-    if isinstance(values, pd.Index):
-        series = pd.Series(values, index=pd.RangeIndex(len(values)), name=values.name)
-    else:
+    lookup = _LOOKUPS[kind] if kind is not None else str
+    if groups is not None:
+        words = {**GROUP_LABELS, **BREAKDOWN_GROUP_LABELS.get(groups, {})}
+        plain = lookup
+
+        def lookup(value: str) -> str:
+            return words.get(value) or plain(value) or "(blank)"
+
+    if isinstance(values, str):
+        return lookup(values)
+    if isinstance(values, pd.Series):
         series = values
+    else:
+        index = pd.RangeIndex(len(values))
+        series = pd.Series(values, index=index, name=getattr(values, "name", None))
     mapping = {v: lookup(str(v)) for v in pd.unique(series.dropna())}
     # ``map`` with a dict is a hash lookup per row (and per category for categoricals), so
     # the Python-level lookups above run once per distinct id, not once per row.

@@ -33,6 +33,10 @@ PARTIES, PARTY_COUNTRIES, COUNTRIES, TOPICS, UNRESOLVED = (
 )
 REGION, CONTINENT, LANGUAGE, SOURCE = "region", "continent", "language", "source"
 
+#: The special groups of an aggregate frame's ``group`` column: every statement, statements naming
+#: none of the breakdown's values, and the values beyond the top ones.
+ALL_GROUP, NONE_GROUP, OTHERS_GROUP = "all", "(none)", "(others)"
+
 #: Precision of a statement's date, finest first; ``none`` for undated statements.
 PRECISIONS: tuple[str, ...] = ("day", "month", "year", "none")
 PRECISION_DTYPE = pd.CategoricalDtype(list(PRECISIONS))
@@ -87,7 +91,7 @@ LIST_DTYPE = pd.ArrowDtype(LIST_TYPE)
 STRING_DTYPE = "str"
 
 # Column (and aggregate) names -> axis/legend titles and table headers, for every page, figure and
-# export. Plotly's ``labels=`` and ``figures.display_label`` read this.
+# export; read through ``labels.label_ids(column, "column")``.
 DISPLAY_LABELS: dict[str, str] = {
     ID: "Id",
     TITLE: "Title",

@@ -27,7 +27,7 @@ from dashboard import geo, schema
 from dashboard.dataset import Dataset
 from dashboard.dates import format_at
 from dashboard.export import chart_zip, download_name, is_list_column, readme_text
-from dashboard.labels import DISPLAY_LABELS, map_labels
+from dashboard.labels import COLUMN_KINDS, LabelKind, label_ids
 from dashboard.ui import cache, routing, state, urlstate
 from dashboard.ui.safe import md
 from dashboard.ui.theme import (
@@ -42,20 +42,23 @@ from dashboard.view import View
 # so the browser resolves this to ``<base>/app/static/topojson/`` under any server.baseUrlPath.
 TOPOJSON_URL = f"app/static/{geo.TOPOJSON_DIR}/"
 
-# Display name -> (source column, label kind for list columns)
-STATEMENT_COLUMNS: dict[str, tuple[str, str | None]] = {
-    "Date": ("date", None),
-    "Title": ("title", None),
-    "Text": ("text", None),
-    "Parties": ("parties", "party"),
-    "Party home countries": ("party_countries", "country"),
-    "Countries mentioned": ("countries", "country"),
-    "Topics": ("topics", "topic"),
-    "Unresolved short names": ("unresolved", None),
-    "Continent": ("continent", None),
-    "Region": ("region", None),
-    "Link": ("url", None),
-    "Id": ("id", None),
+# Display name -> (source column, label kind of the ids it holds), in the order pickers offer them.
+STATEMENT_COLUMNS: dict[str, tuple[str, LabelKind | None]] = {
+    label_ids(column, "column"): (column, COLUMN_KINDS.get(column))
+    for column in (
+        schema.DATE,
+        schema.TITLE,
+        schema.TEXT,
+        schema.PARTIES,
+        schema.PARTY_COUNTRIES,
+        schema.COUNTRIES,
+        schema.TOPICS,
+        schema.UNRESOLVED,
+        schema.CONTINENT,
+        schema.REGION,
+        schema.URL,
+        schema.ID,
+    )
 }
 # Streamlit wraps cell text only in rows taller than 4rem; this fits five lines of text.
 STATEMENT_ROW_HEIGHT = 110
@@ -305,12 +308,12 @@ def _dates_at_precision(df: pd.DataFrame) -> pd.Series:
     return format_at(dates, precision, "iso").fillna("undated")
 
 
-def _joined_labels(series: pd.Series, kind: str | None) -> pd.Series:
+def _joined_labels(series: pd.Series, kind: LabelKind | None) -> pd.Series:
     """ ", "-joined display labels of a list column's values, per row (through Arrow)."""
     lists = schema.list_array(series)
     lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
     flat = pd.Series(pc.list_flatten(lists).to_numpy(zero_copy_only=False), dtype="str")
-    labels = map_labels(flat, kind) if kind and len(flat) else flat
+    labels = label_ids(flat, kind) if kind and len(flat) else flat
     rows = np.repeat(np.arange(len(series)), lengths)
     joined = pd.Series(labels.to_numpy(), index=rows).groupby(level=0).agg(", ".join)
     return pd.Series(joined.reindex(range(len(series))).fillna("").to_numpy(), index=series.index)
@@ -331,9 +334,9 @@ def statements_table(df: pd.DataFrame, columns: Sequence[str] | None = None) -> 
         if source not in df.columns:
             continue
         series = df[source]
-        if display == "Date":
+        if source == schema.DATE:
             out[display] = _dates_at_precision(df)
-        elif display == "Link":
+        elif source == schema.URL:
             out[display] = _safe_links(series)
         elif source in schema.LIST_COLUMNS or is_list_column(series):
             out[display] = _joined_labels(series, kind)
@@ -446,8 +449,3 @@ def show_statements(
 
     # The same page data gives the same table on every run of every viewer.
     show_statement_table(derived(df, ("table", dataset.version, limit, *wanted), table), key=key)
-
-
-def column_title(column: str) -> str:
-    """The display name of a frame column (``DISPLAY_LABELS``), for pages' headings."""
-    return DISPLAY_LABELS.get(column, column.replace("_", " ").capitalize())
