@@ -14,9 +14,7 @@ from dashboard import pagedata
 from dashboard.labels import (
     DEFAULT_PARTY_KINDS,
     KIND_LABELS,
-    country_name,
-    party_label,
-    party_picker_label,
+    label_ids,
 )
 from dashboard.ui import cache
 from dashboard.ui.page import presenting, show_chart, show_empty_state, show_statements, start_page
@@ -38,7 +36,7 @@ def party_picker(options: list[str]) -> str:
     return st.selectbox(
         "Party",
         options=options,
-        format_func=party_picker_label,
+        format_func=lambda party: label_ids(party, "party_picker"),
         key="pt_party",
         help="Type to search by name, abbreviation or country.",
     )
@@ -52,7 +50,7 @@ bind("pt_kinds", "kinds", list(KIND_LABELS), list(DEFAULT_PARTY_KINDS), label="k
 kinds = st.multiselect(
     "Organisation types",
     options=list(KIND_LABELS),
-    format_func=KIND_LABELS.get,
+    format_func=lambda kind: label_ids(kind, "organisation"),
     key="pt_kinds",
     help="Fronts, trade unions (e.g. PAME) and youth organisations are not counted as parties "
     "unless chosen here.",
@@ -111,7 +109,7 @@ topics, countries, partners, latest = (
 # 3. render
 c1, c2, c3 = st.columns(3)
 home = summary["home_country"]
-c1.metric("Home country", country_name(home) if home else "unknown")
+c1.metric("Home country", label_ids(home, "country") if home else "unknown")
 c2.metric("Statements naming it", f"{summary['statements']:,}")
 c3.metric("Share of matching statements", f"{summary['statements'] / view.n:.0%}")
 
@@ -164,7 +162,8 @@ else:
             name=f"{party}_co_mentions",
         )
     st.caption(
-        f"Share: of the {summary['statements']:,} statements naming {md(party_label(party))}."
+        f"Share: of the {summary['statements']:,} statements naming "
+        f"{md(label_ids(party, 'party'))}."
     )
 
 st.subheader("Latest statements")

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import aggregate as ag
 from dashboard import pagedata
 from dashboard.errors import DatasetError
-from dashboard.labels import topic_label
+from dashboard.labels import label_ids
 from dashboard.topics import explain_matches, load_taxonomy
 from dashboard.ui import cache
 from dashboard.ui.page import (
@@ -102,7 +102,7 @@ bind("tp_topic", "topic_examples", shares["value"].tolist(), shares["value"].ilo
 topic = st.selectbox(
     "Topic",
     options=shares["value"].tolist(),
-    format_func=topic_label,
+    format_func=lambda topic: label_ids(topic, "topic"),
     key="tp_topic",
 )
 if topic:
@@ -122,6 +122,6 @@ if topic:
     show_statement_table(table, key="tp_examples")
     tagged = int(shares.set_index("value").loc[topic, "statements"])
     st.caption(
-        f"The {len(rows)} most recent of {tagged:,} statements tagged “{md(topic_label(topic))}”, "
-        "with the words that matched the topic."
+        f"The {len(rows)} most recent of {tagged:,} statements tagged "
+        f"“{md(label_ids(topic, 'topic'))}”, with the words that matched the topic."
     )

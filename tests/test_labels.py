@@ -135,6 +135,10 @@ def test_label_ids_kinds(values, kind, expected):
     ("value", "kind", "expected"),
     [
         ("kke", "party", "KKE (Greece)"),
+        ("kke", "party_short", "KKE"),
+        ("cpc-canada", "party_short", "CPC (Canada)"),  # two parties are "CPC"
+        ("kke", "party_picker", "KKE — Communist Party of Greece (Greece)"),
+        ("union", "organisation", "Trade unions"),
         ("unknown-party", "party", "unknown-party"),
         ("GRC", "country", "Greece"),
         ("elections", "topic", "Elections and votes"),

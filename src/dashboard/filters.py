@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from dashboard.dataset import Dataset, codes_in
 from dashboard.dates import format_at
-from dashboard.labels import country_name, language_name, party_distinct_short, topic_label
+from dashboard.labels import LabelKind, label_ids
 from dashboard.search import SearchIndex
 
 # URL parameter names; short because they end up in shared links.
@@ -62,6 +62,15 @@ _LIST_FILTERS: dict[str, tuple[str, str, str, str]] = {
     "parties": (Q_PARTY, "parties", "party", "parties"),
     "topics": (Q_TOPIC, "topics", "topic", "topics"),
     "languages": (Q_LANGUAGE, "language", "language", "languages"),
+}
+# FilterSpec field -> the kind of label a caption shows for its values (None: already words).
+_CAPTION_KINDS: dict[str, LabelKind | None] = {
+    "continents": None,
+    "regions": None,
+    "countries": "country",
+    "parties": "party_short",
+    "topics": "topic",
+    "languages": "language",
 }
 MAX_SEARCH_LENGTH = 500
 _CAPTION_ITEMS = 3
@@ -320,19 +329,11 @@ class FilterSpec:
         dates = _date_range_text(self.date_from, self.date_to, "label")
         if dates:
             parts.append(dates)
-        labellers = {
-            "continents": str,
-            "regions": str,
-            "countries": country_name,
-            "parties": party_distinct_short,
-            "topics": topic_label,
-            "languages": language_name,
-        }
         for name, (_, _, singular, plural) in _LIST_FILTERS.items():
             values = getattr(self, name)
             if values:
                 words = singular if len(values) == 1 else plural
-                labels = [labellers[name](v) for v in values]
+                labels = label_ids(list(values), _CAPTION_KINDS[name]).tolist()
                 parts.append(f"{words}: {_short_list(labels)}")
         if self.search:
             parts.append(f"search: {self.search}")
@@ -342,7 +343,7 @@ class FilterSpec:
         """A short file-name-safe summary: ``"KKE_2015-10"``; ``"all"`` when nothing is set."""
         parts: list[str] = []
         if self.parties:
-            shorts = [party_distinct_short(p) for p in self.parties[:_CAPTION_ITEMS]]
+            shorts = label_ids(list(self.parties[:_CAPTION_ITEMS]), "party_short").tolist()
             more = "-etc" if len(self.parties) > _CAPTION_ITEMS else ""
             parts.append("-".join(_slug_part(s) for s in shorts) + more)
         for values in (

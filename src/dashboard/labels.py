@@ -30,7 +30,9 @@ from dashboard.errors import DatasetError
 from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.topics import load_taxonomy, topic_labels
 
-LabelKind = Literal["party", "country", "topic", "language", "column"]
+LabelKind = Literal[
+    "party", "party_short", "party_picker", "organisation", "country", "topic", "language", "column"
+]
 
 # Column (and aggregate) names -> axis/legend titles, defined with the frame in ``schema``.
 DISPLAY_LABELS = schema.DISPLAY_LABELS
@@ -239,6 +241,9 @@ COLUMN_KINDS: dict[str, LabelKind] = {
 
 _LOOKUPS: dict[str, Callable[[str], str]] = {
     "party": party_label,
+    "party_short": party_distinct_short,
+    "party_picker": party_picker_label,
+    "organisation": lambda kind: KIND_LABELS.get(kind, kind),
     "country": country_name,
     "topic": topic_label,
     "language": language_name,
@@ -263,7 +268,10 @@ def label_ids(
 ) -> str | pd.Series:
     """The display labels of ids of one ``kind``: the one way ids become words.
 
-    ``kind`` is ``party`` ("KKE (Greece)"), ``country`` ("Greece"), ``topic`` (the taxonomy's
+    ``kind`` is ``party`` ("KKE (Greece)"), ``party_short`` for captions and file names ("KKE",
+    "CPC (Canada)" where two parties share "CPC"), ``party_picker`` for searchable pickers
+    ("KKE — Communist Party of Greece (Greece)"), ``organisation`` (a gazetteer ``kind``:
+    "Trade unions"), ``country`` ("Greece"), ``topic`` (the taxonomy's
     label), ``language`` ("German"), ``column`` (a frame or aggregate column's title, for axes,
     legends and table headers) or None for values that already read as words (regions,
     continents). An id the reference data does not know stays as it is.

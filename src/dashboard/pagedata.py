@@ -30,11 +30,9 @@ from dashboard.errors import DatasetError
 from dashboard.events import events_between, load_events
 from dashboard.labels import (
     DEFAULT_PARTY_KINDS,
-    country_name,
+    label_ids,
     party_country,
-    party_distinct_short,
     party_kind,
-    party_label,
     party_short,
     topic_label,
 )
@@ -358,7 +356,7 @@ def topics(
     )
     # Short column labels ("KKE", "CPC (Canada)"): the country goes only where an abbreviation
     # is shared, so the labels under the cells stay short enough to read.
-    by_party["col_label"] = by_party["col"].map(party_distinct_short).astype("str")
+    by_party["col_label"] = label_ids(by_party["col"], "party_short")
     drawn, over_time = counts_that_fit(
         view, granularity, breakdown="topic", long=topics_long, top_n=10
     )
@@ -457,7 +455,7 @@ def party_table(view: View, kinds: tuple[str, ...] = DEFAULT_PARTY_KINDS) -> pd.
             "party": ids.to_numpy(),
             "name": ranking["label"].astype("str").to_numpy(),
             "kind": [party_kind(p) for p in ids],
-            "home": [country_name(party_country(p)) if party_country(p) else "" for p in ids],
+            "home": label_ids([party_country(p) for p in ids], "country").tolist(),
             "statements": ranking["statements"].to_numpy(),
             "countries": n_countries.reindex(ids).fillna(0).astype(int).to_numpy(),
             "first": at_precision(first).to_numpy(),
@@ -497,7 +495,7 @@ class PartyProfile:
             )
         if not self.partners.empty:
             out["partners"] = fg.make_co_mention_network(
-                self.partners, center_id=self.party, center_label=party_label(self.party)
+                self.partners, center_id=self.party, center_label=label_ids(self.party, "party")
             )
         return out
 

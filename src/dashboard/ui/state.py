@@ -28,7 +28,7 @@ import streamlit as st
 from dashboard.dataset import Dataset
 from dashboard.errors import DatasetError
 from dashboard.filters import QUERY_KEYS, FilterSpec, date_span, option_counts
-from dashboard.labels import country_name, language_name, party_picker_label, topic_label
+from dashboard.labels import LabelKind, label_ids
 from dashboard.live import Update
 from dashboard.ui import cache, routing, urlstate
 
@@ -67,13 +67,14 @@ _LIST_WIDGETS: tuple[tuple[str, str, str, str], ...] = (
     (K_TOPICS, "topics", "topics", "Topic"),
     (K_LANGUAGES, "languages", "language", "Language"),
 )
-_LABELLERS = {
-    "continent": str,
-    "region": str,
-    "party_countries": country_name,
-    "parties": party_picker_label,
-    "topics": topic_label,
-    "language": language_name,
+# Column a picker chooses from -> the kind of label its options show (None: already words).
+_PICKER_KINDS: dict[str, LabelKind | None] = {
+    "continent": None,
+    "region": None,
+    "party_countries": "country",
+    "parties": "party_picker",
+    "topics": "topic",
+    "language": "language",
 }
 
 
@@ -299,11 +300,12 @@ def _exit_presenter_mode() -> None:
 
 
 def _formatter(column: str, counts: Mapping[str, int]) -> Any:
-    labeller = _LABELLERS[column]
+    kind = _PICKER_KINDS[column]
 
     def fmt(value: str) -> str:
         n = counts.get(value)
-        return f"{labeller(value)} · {n:,}" if n is not None else labeller(value)
+        label = label_ids(value, kind)
+        return f"{label} · {n:,}" if n is not None else label
 
     return fmt
 
@@ -355,7 +357,7 @@ def draw_sidebar(ds: Dataset) -> None:
                 placeholder="All",
                 # No "Select N matches" entry: Enter picks the best match only (typing "KKE"
                 # picked AKEL, KP, TKP, ... too). Fuzzy matching ranks the label that starts
-                # with the typed abbreviation or name first (see _PICKER_LABELLERS).
+                # with the typed abbreviation or name first (the ``party_picker`` labels).
                 select_all=False,
             )
         st.text_input(
