@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import figures, pagedata
 from dashboard.errors import DatasetError
 from dashboard.export import countries_geojson, download_name
+from dashboard.labels import label_ids
 from dashboard.ui import cache
 from dashboard.ui.page import (
     presenting,
@@ -30,7 +31,6 @@ from dashboard.ui.theme import PRESENT_FONT_SCALE
 from dashboard.ui.urlstate import bind
 
 MODE_LABELS = {"party_countries": "Party home country", "countries": "Countries mentioned"}
-METRIC_LABELS = {"statements": "Statements", "parties": "Parties"}
 ALL_YEARS = "All years"
 # Streamlit's grid draws rows and its header 35 px high, plus a 3 px border; a table of up to
 # TABLE_ALL_ROWS countries shows them all, a longer one TABLE_ROWS whole rows and scrolls.
@@ -38,13 +38,16 @@ TABLE_ROW_PX = 35
 TABLE_ALL_ROWS = 20
 TABLE_ROWS = 15
 PRESENT_HIDDEN_COLUMNS = ("region", "iso3")
+# Headers from the one labeller; "iso3" shows the code itself, beside the name.
 TABLE_COLUMNS = {
-    "country": st.column_config.TextColumn("Country"),
-    "statements": st.column_config.NumberColumn("Statements", format="localized"),
-    "parties": st.column_config.NumberColumn("Parties", format="localized"),
-    "top_parties": st.column_config.TextColumn("Most active parties"),
-    "top_topic": st.column_config.TextColumn("Top topic"),
-    "region": st.column_config.TextColumn("Region"),
+    "country": st.column_config.TextColumn(label_ids("country", "column")),
+    "statements": st.column_config.NumberColumn(
+        label_ids("statements", "column"), format="localized"
+    ),
+    "parties": st.column_config.NumberColumn(label_ids("parties", "column"), format="localized"),
+    "top_parties": st.column_config.TextColumn(label_ids("top_parties", "column")),
+    "top_topic": st.column_config.TextColumn(label_ids("top_topic", "column")),
+    "region": st.column_config.TextColumn(label_ids("region", "column")),
     "iso3": st.column_config.TextColumn("ISO-3"),
 }
 
@@ -67,7 +70,7 @@ def map_controls(years: list[int]) -> tuple[pagedata.MapMode, figures.Metric, in
     metric = middle.radio(
         "Shade by",
         figures.METRICS,
-        format_func=METRIC_LABELS.get,
+        format_func=lambda metric: label_ids(metric, "column"),
         horizontal=True,
         key="map_metric",
     )

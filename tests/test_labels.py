@@ -137,6 +137,7 @@ def test_label_ids_kinds(values, kind, expected):
         ("kke", "party", "KKE (Greece)"),
         ("kke", "party_short", "KKE"),
         ("cpc-canada", "party_short", "CPC (Canada)"),  # two parties are "CPC"
+        ("cpc-canada", "party_abbreviation", "CPC"),
         ("kke", "party_picker", "KKE — Communist Party of Greece (Greece)"),
         ("union", "organisation", "Trade unions"),
         ("unknown-party", "party", "unknown-party"),

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from dashboard.aggregate import EXACT, MONTH, YEAR
 from dashboard.dates import format_at
-from dashboard.labels import DISPLAY_LABELS, label_ids
+from dashboard.labels import label_ids
 from dashboard.schema import ALL_GROUP, NONE_GROUP, OTHERS_GROUP
 
 # Paul Tol's "bright" qualitative scheme first (colour-blind safe), then three more of his
@@ -720,14 +720,6 @@ MAP_HEIGHT = 560
 # Colour by log10 once the largest country has this many times the statements of the smallest:
 # otherwise one dominant country paints every other one the same pale colour.
 MAP_LOG_RATIO = 50.0
-MAP_LABELS: dict[str, str] = {
-    **DISPLAY_LABELS,
-    "iso3": "ISO-3",
-    "parties": "Parties",
-    "top_parties": "Most active parties",
-    "top_topic": "Top topic",
-    "on_map": "Drawn on the map",
-}
 
 
 def _map_color_values(values: pd.Series, log_color: bool | None) -> tuple[np.ndarray, bool]:
@@ -806,7 +798,7 @@ def make_world_map(
     # A vertical bar right beside the map: the map is drawn full width, so the bar takes little
     # of it, and it stays next to the colours it explains at any page width.
     colorbar: dict[str, Any] = {
-        "title": {"text": MAP_LABELS[metric], "side": "top"},
+        "title": {"text": label_ids(metric, "column"), "side": "top"},
         "orientation": "v",
         "thickness": 16,
         "len": 0.75,

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.errors import DatasetError
-from dashboard.labels import country_name
+from dashboard.labels import label_ids
 from dashboard.paths import REPO_ROOT, data_dir, static_dir
 
 if TYPE_CHECKING:
@@ -110,6 +110,6 @@ def country_names(codes: pd.Series) -> pd.Series:
     ne_names = load_countries_gdf().set_index("iso3")["name"]
     names = {}
     for code in codes.unique():
-        label = country_name(code)
+        label = label_ids(code, "country")
         names[code] = ne_names.get(code, code) if label == code else label
     return codes.map(names).astype("str")

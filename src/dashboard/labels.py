@@ -31,11 +31,16 @@ from dashboard.gazetteer import Gazetteer, load_gazetteer
 from dashboard.topics import load_taxonomy, topic_labels
 
 LabelKind = Literal[
-    "party", "party_short", "party_picker", "organisation", "country", "topic", "language", "column"
+    "party",
+    "party_short",
+    "party_abbreviation",
+    "party_picker",
+    "organisation",
+    "country",
+    "topic",
+    "language",
+    "column",
 ]
-
-# Column (and aggregate) names -> axis/legend titles, defined with the frame in ``schema``.
-DISPLAY_LABELS = schema.DISPLAY_LABELS
 
 
 @dataclass(frozen=True)
@@ -242,6 +247,7 @@ COLUMN_KINDS: dict[str, LabelKind] = {
 _LOOKUPS: dict[str, Callable[[str], str]] = {
     "party": party_label,
     "party_short": party_distinct_short,
+    "party_abbreviation": party_short,
     "party_picker": party_picker_label,
     "organisation": lambda kind: KIND_LABELS.get(kind, kind),
     "country": country_name,
@@ -269,12 +275,12 @@ def label_ids(
     """The display labels of ids of one ``kind``: the one way ids become words.
 
     ``kind`` is ``party`` ("KKE (Greece)"), ``party_short`` for captions and file names ("KKE",
-    "CPC (Canada)" where two parties share "CPC"), ``party_picker`` for searchable pickers
-    ("KKE — Communist Party of Greece (Greece)"), ``organisation`` (a gazetteer ``kind``:
-    "Trade unions"), ``country`` ("Greece"), ``topic`` (the taxonomy's
-    label), ``language`` ("German"), ``column`` (a frame or aggregate column's title, for axes,
-    legends and table headers) or None for values that already read as words (regions,
-    continents). An id the reference data does not know stays as it is.
+    "CPC (Canada)" where two parties share "CPC"), ``party_abbreviation`` (always just "CPC"),
+    ``party_picker`` for searchable pickers ("KKE — Communist Party of Greece (Greece)"),
+    ``organisation`` (a gazetteer ``kind``: "Trade unions"), ``country`` ("Greece"), ``topic``
+    (the taxonomy's label), ``language`` ("German"), ``column`` (a frame or aggregate column's
+    title, for axes, legends and table headers) or None for values that already read as words
+    (regions, continents). An id the reference data does not know stays as it is.
 
     ``groups`` is given when the values are an aggregate's groups: the breakdown name (or ``""``)
     whose words ``"all"``, ``"(none)"`` and ``"(others)"`` take (``GROUP_LABELS``,

@@ -33,8 +33,6 @@ from dashboard.labels import (
     label_ids,
     party_country,
     party_kind,
-    party_short,
-    topic_label,
 )
 from dashboard.view import View
 
@@ -739,7 +737,7 @@ def _party_stats(
         [*keys, "n", "p"], ascending=[True] * len(keys) + [False, True], kind="stable"
     )
     top = per_party.groupby(keys, sort=False).head(MAP_TOP_PARTIES)
-    short = {code: party_short(party_ids[code]) for code in top["p"].unique()}
+    short = {code: label_ids(party_ids[code], "party_abbreviation") for code in top["p"].unique()}
     top = top.assign(label=top["p"].map(short) + " (" + top["n"].map("{:,}".format) + ")")
     # One column per rank, joined column-wise: a per-group str.join is a Python call per
     # country and year, which dominates the animation's counts.
@@ -762,7 +760,7 @@ def _top_topic(view: View, pairs: pd.DataFrame, keys: list[str]) -> pd.Series:
         [*keys, "is_other", "n", "t"], ascending=[True] * len(keys) + [True, False, True]
     )
     first = per_topic.drop_duplicates(keys).set_index(keys)["t"]
-    labels = {code: topic_label(topic_ids[code]) for code in first.unique()}
+    labels = {code: label_ids(topic_ids[code], "topic") for code in first.unique()}
     return first.map(labels).rename("top_topic")
 
 

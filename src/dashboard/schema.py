@@ -122,6 +122,8 @@ DISPLAY_LABELS: dict[str, str] = {
     "year": "Year",
     "week": "Week",
     "value": "Value",
+    "top_parties": "Most active parties",
+    "top_topic": "Top topic",
 }
 
 
