@@ -319,11 +319,17 @@ class Tab:
 
     @contextlib.contextmanager
     def rerun(self, timeout: int = RUN_TIMEOUT_MS) -> Iterator[None]:
-        """Wrap an action that makes Streamlit rerun; return when that run has finished."""
-        before = self.runs()
+        """Wrap an action that makes Streamlit rerun; return when that run has finished.
+
+        The run shows as a finished run, or - when it was too quick to ever show "running" -
+        as messages from the server; then the page must be idle (quiet for a while).
+        """
+        runs, msgs = self.page.evaluate("[window.__stRuns || 0, window.__stMsgs || 0]")
         yield
         self.page.wait_for_function(
-            f"() => (window.__stRuns || 0) > {before}", timeout=timeout, polling=50
+            f"() => (window.__stRuns || 0) > {runs} || (window.__stMsgs || 0) > {msgs}",
+            timeout=timeout,
+            polling=50,
         )
         self.wait_idle(timeout=timeout)
 

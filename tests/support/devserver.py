@@ -39,10 +39,13 @@ SERVER_START_TIMEOUT_S = 60.0
 
 # Counts finished script runs so a test can wait for the run its action started (a fast run
 # may go from "running" back to "notRunning" before Playwright polls, so polling the state
-# alone would race).
+# alone would race). A run quicker than a frame may never show "running" at all (React renders
+# both state changes at once), so every message from the server counts too: ``__stMsgs``. Both
+# move ``__stLast``, which the idle check needs to have been quiet for a while.
 RUN_COUNTER_JS = """
 (() => {
   window.__stRuns = 0;
+  window.__stMsgs = 0;
   window.__stLast = performance.now();
   const observer = new MutationObserver((mutations) => {
     for (const m of mutations) {
@@ -56,6 +59,16 @@ RUN_COUNTER_JS = """
   });
   observer.observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                               attributeFilter: ['data-test-script-state']});
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => {
+        window.__stMsgs += 1;
+        window.__stLast = performance.now();
+      });
+    }
+  };
 })();
 """
 
