@@ -10,6 +10,8 @@ date arrays in ``dates`` (day numbers, precision codes, and the rows in date ord
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import itertools
 import json
 import os
@@ -307,6 +309,19 @@ def normalise_enriched(df: pd.DataFrame, where: str) -> pd.DataFrame:
             where=where,
             hint="Re-create it with `dashboard enrich INPUT -o OUTPUT`",
         ) from err
+
+
+def release_unused_memory() -> None:
+    """Give memory freed after a big build back to the system.
+
+    Loading a million statements or building their search index frees several hundred MB of
+    temporary buffers that Arrow's pool and the C allocator would otherwise keep (the server's
+    resident memory after the search index: 1.8 GB, 1.07 GB after this). Costs milliseconds;
+    does nothing where glibc's ``malloc_trim`` is missing.
+    """
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def load_dataset(

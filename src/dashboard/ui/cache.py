@@ -29,7 +29,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import schema
-from dashboard.dataset import Dataset
+from dashboard.dataset import Dataset, release_unused_memory
 from dashboard.errors import DatasetError
 from dashboard.filters import FilterSpec, search_index
 from dashboard.live import LiveDataset
@@ -97,6 +97,7 @@ def _load_path(path: str, mtime_ns: int, size: int) -> Dataset:
     # mtime and size are part of the cache key so an edited file is read again.
     del mtime_ns, size
     ds = build_dataset(path, name=Path(path).name)
+    release_unused_memory()  # the load's temporary buffers
     prepare_search(ds)
     return ds
 
@@ -111,6 +112,7 @@ def prepare_search(ds: Dataset) -> None:
         # Let the first page draw before taking a core for the index (2-core servers).
         time.sleep(SEARCH_PREBUILD_DELAY_S)
         search_index(ds)
+        release_unused_memory()  # the build's temporary buffers: several hundred MB at 1M
 
     threading.Thread(target=build, name="search-index", daemon=True).start()
 
