@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard.dataset import release_unused_memory
+from dashboard import dataset
+from dashboard.dataset import release_unused_memory, release_unused_memory_soon
 
 STATM = Path("/proc/self/statm")
 
@@ -28,3 +29,23 @@ def test_freed_temporary_buffers_are_returned() -> None:
     release_unused_memory()
     assert _resident_mb() < before - 1000
     assert len(kept) == 300
+
+
+def test_releases_asked_for_in_a_burst_run_once(monkeypatch) -> None:
+    import threading
+    import time
+
+    calls: list[float] = []
+    done = threading.Event()
+
+    def fake_release() -> None:
+        calls.append(time.monotonic())
+        done.set()
+
+    monkeypatch.setattr(dataset, "release_unused_memory", fake_release)
+    monkeypatch.setattr(dataset, "_release_timer", None)
+    for _ in range(20):
+        release_unused_memory_soon(delay_s=0.2)
+    assert done.wait(5)
+    time.sleep(0.3)
+    assert len(calls) == 1

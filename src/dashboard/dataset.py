@@ -324,6 +324,26 @@ def release_unused_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+_RELEASE_DELAY_S = 5.0
+_release_timer: threading.Timer | None = None
+_release_lock = threading.Lock()
+
+
+def release_unused_memory_soon(delay_s: float = _RELEASE_DELAY_S) -> None:
+    """``release_unused_memory`` once, ``delay_s`` seconds from now, on a background thread.
+
+    For after each new page computation: many within a few seconds (a room of viewers, a tour
+    of pages) lead to one release, off the request's path (it costs up to ~0.1 s with a GB free).
+    """
+    global _release_timer
+    with _release_lock:
+        if _release_timer is not None and _release_timer.is_alive():
+            return
+        _release_timer = threading.Timer(delay_s, release_unused_memory)
+        _release_timer.daemon = True
+        _release_timer.start()
+
+
 def load_dataset(
     source: str | os.PathLike[str] | BinaryIO,
     *,

@@ -29,7 +29,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import schema
-from dashboard.dataset import Dataset, release_unused_memory
+from dashboard.dataset import Dataset, release_unused_memory, release_unused_memory_soon
 from dashboard.errors import DatasetError
 from dashboard.filters import FilterSpec, search_index
 from dashboard.live import LiveDataset
@@ -271,6 +271,7 @@ class _LRU:
             self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
+        release_unused_memory_soon()  # the build's temporary buffers, once things are quiet
         return value
 
 
