@@ -189,14 +189,20 @@ def _floor_calendar(days: np.ndarray, unit: str) -> np.ndarray:
     raise ValueError(f"unknown granularity {unit!r}; choose one of {', '.join(GRANULARITIES)}")
 
 
-def _placement(df: pd.DataFrame, granularity: Granularity) -> np.ndarray:
-    """Placement code per row: 0 exact, 1 at its month, 2 at its year, -1 undated."""
+def _needed_rank(granularity: Granularity) -> int:
+    """The coarsest precision rank placed exactly at ``granularity`` (ValueError if unknown)."""
     if granularity not in _NEEDED_RANK:
         raise ValueError(
             f"unknown granularity {granularity!r}; choose one of {', '.join(GRANULARITIES)}"
         )
+    return _NEEDED_RANK[granularity]
+
+
+def _placement(df: pd.DataFrame, granularity: Granularity) -> np.ndarray:
+    """Placement code per row: 0 exact, 1 at its month, 2 at its year, -1 undated."""
+    needed = _needed_rank(granularity)
     rank = _precision_rank(df)
-    placement = np.where(rank <= _NEEDED_RANK[granularity], 0, rank).astype(np.int8)
+    placement = np.where(rank <= needed, 0, rank).astype(np.int8)
     placement[rank == 3] = -1
     return placement
 
@@ -351,10 +357,7 @@ def _bar_counts(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray,
     """(sorted bar keys as in ``_bar_keys``, statements per bar) without a per-row period:
     one ``bincount`` of (day, precision) over the days the data spans, then the calendar
     floors on that small table. None when the span is too long for a table."""
-    if granularity not in _NEEDED_RANK:
-        raise ValueError(
-            f"unknown granularity {granularity!r}; choose one of {', '.join(GRANULARITIES)}"
-        )
+    needed = _needed_rank(granularity)
     days, dated = _dates_i8(df)
     rank = _precision_rank(df)
     counted = dated & (rank < 3)
@@ -370,7 +373,6 @@ def _bar_counts(df: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray,
     np.putmask(slot, ~counted, span * 3)
     tally = np.bincount(slot, minlength=span * 3 + 1)[: span * 3].reshape(span, 3)
     calendar = np.arange(low, high + 1, dtype=np.int64)
-    needed = _NEEDED_RANK[granularity]
     keys, counts = [], []
     for r in range(3):
         placement = 0 if r <= needed else r
