@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,17 @@ def root(tmp_path: Path) -> Path:
     (tmp_path / "index.html").write_text("<html></html>")
     (tmp_path.parent / "secret.txt").write_text("not to be served")
     return tmp_path
+
+
+def run(coroutine: Any) -> None:
+    """Run ``coroutine`` to the end on a fresh event loop in its own thread.
+
+    Playwright's sync API (the browser tests, which run earlier in the same pytest
+    session) keeps an event loop marked running on the main thread, where
+    ``asyncio.run`` refuses to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 class Stock:
@@ -51,7 +63,7 @@ def request(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run(app(scope, receive, send))
     start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
     return start["status"], dict(start["headers"]), body
 
@@ -115,7 +127,7 @@ def test_everything_else_goes_to_streamlit_unchanged(
         async def send(message: dict[str, Any]) -> None:
             sent.append(message)
 
-        asyncio.run(app({"type": kind, "path": path, "headers": []}, None, send))  # type: ignore[arg-type]
+        run(app({"type": kind, "path": path, "headers": []}, None, send))  # type: ignore[arg-type]
         assert stock.paths == [path] and sent[-1]["body"] == b"from streamlit"
         return
     status, _, body = request(app, path, method=method)
