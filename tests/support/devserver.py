@@ -108,9 +108,6 @@ def serve_command(data: Path | None, port: int) -> tuple[list[str], dict[str, st
     if data is not None:
         # A folder is a statement store (``dashboard ingest``), a file a dataset.
         args += ["--store" if data.is_dir() else "--data", str(data)]
-    # Extra args go to streamlit: no file watcher (a rerun mid-test would make results depend
-    # on timing when files change while the app runs).
-    args += ["--server.fileWatcherType", "none", "--server.runOnSave", "false"]
     args += ["--browser.gatherUsageStats", "false"]
     script = shutil.which("dashboard")
     if script:
