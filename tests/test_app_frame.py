@@ -139,6 +139,21 @@ def test_sidebar_filter_changes_what_explore_counts(fixture_ds):
     assert at.query_params["party"] == "kke"
 
 
+def test_pickers_list_values_most_frequent_first_with_their_labels_and_counts():
+    at = _app()
+    _no_exception(at)
+    assert at.multiselect(key="f_parties").options == [
+        "KKE — Communist Party of Greece (Greece) · 3",
+        "TKP — Communist Party of Turkey (Türkiye) · 3",
+        "CPC — Communist Party of Canada (Canada) · 1",
+    ]
+    assert at.multiselect(key="f_topics").options[0] == "Elections · 2"
+    # The labels are made once per dataset: a second run shows exactly the same options.
+    before = [m.options for m in at.multiselect]
+    at.run()
+    assert [m.options for m in at.multiselect] == before
+
+
 def test_search_box_and_dates_narrow_the_selection(fixture_ds):
     at = _app()
     at.text_input(key="f_search").set_value("kke").run()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -299,15 +299,32 @@ def _exit_presenter_mode() -> None:
     st.session_state[K_PRESENT] = False
 
 
-def _formatter(column: str, counts: Mapping[str, int]) -> Any:
+def _picker_options(ds: Dataset, column: str) -> tuple[list[str], Callable[[str], str]]:
+    """A picker's options (most frequent first) and their labels ("KKE — ... (Greece) · 1,234").
+
+    Made once per dataset and shared by every run of every viewer: the sidebar is drawn on each
+    run, and labelling a few hundred parties per run was a good part of what one more viewer of
+    a shared link cost. A live store's new dataset gets new counts, and labels read afresh.
+    """
+
     kind = _PICKER_KINDS[column]
 
-    def fmt(value: str) -> str:
-        n = counts.get(value)
-        label = label_ids(value, kind)
-        return f"{label} · {n:,}" if n is not None else label
+    def build() -> tuple[list[str], Callable[[str], str]]:
+        counts = option_counts(ds, column)
+        options = counts.index.tolist()
+        labels = {
+            value: f"{label} · {n:,}"
+            for value, label, n in zip(
+                options, label_ids(options, kind), counts.tolist(), strict=True
+            )
+        }
 
-    return fmt
+        def fmt(value: str) -> str:
+            return labels.get(value) or label_ids(value, kind)
+
+        return options, fmt
+
+    return ds.memo(("picker options", column), build)
 
 
 # Enter in a date field applies the date at once. Streamlit's date field commits a typed date only
@@ -346,14 +363,14 @@ def draw_sidebar(ds: Dataset) -> None:
             )
             st.html(_DATE_ENTER_JS, unsafe_allow_javascript=True, width="content")
         for key, _, column, label in _LIST_WIDGETS:
-            counts = option_counts(ds, column)
-            if counts.empty:
+            options, fmt = _picker_options(ds, column)
+            if not options:
                 continue
             st.multiselect(
                 label,
-                options=counts.index.tolist(),
+                options=options,
                 key=key,
-                format_func=_formatter(column, counts.to_dict()),
+                format_func=fmt,
                 placeholder="All",
                 # No "Select N matches" entry: Enter picks the best match only (typing "KKE"
                 # picked AKEL, KP, TKP, ... too). Fuzzy matching ranks the label that starts
