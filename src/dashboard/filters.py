@@ -80,15 +80,21 @@ _CAPTION_ITEMS = 3
 
 
 def date_span(ds: Dataset) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day any dated statement can refer to (``None`` when none is dated)."""
-    dates = ds.dates
-    if dates is None or len(dates.start) == 0:
-        return None, None
-    dated = ~np.isnat(dates.start)
-    if not dated.any():
-        return None, None
-    first = dates.start[dates.order[0]]
-    return first.astype(dt.date), dates.end[dated].max().astype(dt.date)
+    """The first and last day any dated statement can refer to (``None`` when none is dated).
+
+    Computed once per dataset: the sidebar asks on every run of every viewer."""
+
+    def build() -> tuple[dt.date | None, dt.date | None]:
+        dates = ds.dates
+        if dates is None or len(dates.start) == 0:
+            return None, None
+        dated = ~np.isnat(dates.start)
+        if not dated.any():
+            return None, None
+        first = dates.start[dates.order[0]]
+        return first.astype(dt.date), dates.end[dated].max().astype(dt.date)
+
+    return ds.memo(("date span",), build)
 
 
 def _parse_date(value: str, *, end: bool) -> dt.date | None:
