@@ -223,6 +223,11 @@ def main() -> None:
                 f"{opened:.1f} s from start (that page: {first:.1f} s)"
             )
             asyncio.run(measure(base, server_pgid(port), args.repeat, counts))
+    print_machine()
+
+
+def print_machine() -> None:
+    """The line that says how busy the machine was (browser timings depend on it)."""
     with contextlib.suppress(OSError):
         print(
             "\n{} CPUs (load average {:.1f}, {:.1f}, {:.1f})".format(

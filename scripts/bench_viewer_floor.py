@@ -25,12 +25,10 @@ import asyncio
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -46,9 +44,15 @@ from bench_browser import (  # noqa: E402
     MAX_VIEWERS,
     _settle,
     group_usage,
+    print_machine,
     server_pgid,
 )
-from support.devserver import free_port, running_app  # noqa: E402
+from support.devserver import (  # noqa: E402
+    free_port,
+    running_app,
+    stop_process_group,
+    wait_healthy,
+)
 
 ONE_LINE_PAGE = 'import streamlit as st\n\nst.title("Hello")\nst.write("A one-line page.")\n'
 ONE_LINE_ASGI = """import streamlit as st
@@ -58,7 +62,6 @@ from dashboard.ui.assets import FrontendAssets
 
 app = st.App({page!r}, middleware=[Middleware(FrontendAssets)])
 """
-START_TIMEOUT_S = 60
 
 
 async def _room(base: str, n: int, query: dict[str, str]) -> int:
@@ -124,34 +127,23 @@ def one_line_server(folder: Path, *, as_served_here: bool) -> Iterator[tuple[str
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO_ROOT / "src"), env.get("PYTHONPATH", "")) if p
     )
-    proc = subprocess.Popen(
-        command,
-        cwd=folder,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the one-line Streamlit page did not start") from None
-                time.sleep(0.3)
-        yield base, proc.pid
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=env,
+            start_new_session=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+            base = f"http://127.0.0.1:{port}"
+            wait_healthy(base, proc, log)
+            yield base, proc.pid
+        finally:
+            stop_process_group(proc)
 
 
 def main() -> None:
@@ -193,12 +185,7 @@ def main() -> None:
                 f"{name:<44}{one:>11.2f}{many:>14.2f}{many / max(one, 1e-9):>7.1f}"
                 f"{extra:>21.0f}{errors:>8}"
             )
-    with contextlib.suppress(OSError):
-        print(
-            "\n{} CPUs (load average {:.1f}, {:.1f}, {:.1f})".format(
-                os.cpu_count(), *os.getloadavg()
-            )
-        )
+    print_machine()
 
 
 if __name__ == "__main__":

@@ -302,11 +302,9 @@ def _exit_presenter_mode() -> None:
 def _picker_options(ds: Dataset, column: str) -> tuple[list[str], Callable[[str], str]]:
     """A picker's options (most frequent first) and their labels ("KKE — ... (Greece) · 1,234").
 
-    Made once per dataset and shared by every run of every viewer: the sidebar is drawn on each
-    run, and labelling a few hundred parties per run was a good part of what one more viewer of
-    a shared link cost. A live store's new dataset gets new counts, and labels read afresh.
+    Made once per dataset and shared by every run of every viewer (the sidebar is drawn on each
+    run). A live store's new dataset gets new counts, and labels read afresh.
     """
-
     kind = _PICKER_KINDS[column]
 
     def build() -> tuple[list[str], Callable[[str], str]]:
